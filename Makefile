@@ -1,0 +1,88 @@
+# Gonghui's commands. README.md promises two of them: `make run` and `make test`.
+SHELL := /bin/bash
+export UV_PYTHON_DOWNLOADS := never
+export UV_PYTHON := 3.11
+UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
+PY := .venv/bin/python
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+CHROMIUM ?= /usr/bin/chromium
+SIZE ?= default
+PYTEST_ARGS ?=
+
+.PHONY: help env run demo test test-sqlite test-postgres test-browser lint format bench messages clean
+
+help:
+	@echo "make run    set up and serve the demo city on http://127.0.0.1:8000"
+	@echo "make test   the whole suite on SQLite, then on PostgreSQL when one is reachable"
+	@echo "make lint   ruff format --check, ruff check, mypy --strict, template checks"
+	@echo "make bench  benchmarks (bench/)"
+
+# uv comes from pip when the machine lacks it; then the locked environment.
+env:
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 \
+		|| python3 -m pip install --quiet uv
+	@$(UV) sync --frozen --quiet
+
+run: env
+	@mkdir -p var
+	DEBUG=1 DEMO=1 $(PY) manage.py migrate --no-input
+	DEBUG=1 DEMO=1 $(PY) manage.py demo_load
+	@echo "Serving http://127.0.0.1:8000 (Ctrl-C stops)"
+	DEBUG=1 DEMO=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+demo: env
+	DEBUG=1 DEMO=1 $(PY) manage.py migrate --no-input
+	DEBUG=1 DEMO=1 $(PY) manage.py demo_load
+
+test: env
+	@$(MAKE) --no-print-directory test-sqlite
+	@if $(PY) -c "import psycopg; psycopg.connect('$(PG_TEST_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+		$(MAKE) --no-print-directory test-postgres; \
+	elif [ -n "$$CI" ]; then \
+		echo "FAIL: CI needs PostgreSQL at $(PG_TEST_URL)"; exit 1; \
+	else \
+		echo; echo "!!!!!! PostgreSQL not reachable at $(PG_TEST_URL): suite ran on SQLite only !!!!!!"; echo; \
+	fi
+
+# The whole suite on SQLite; the browser tests too when Debian's Chromium is here.
+test-sqlite:
+	@if [ -x "$(CHROMIUM)" ]; then \
+		echo "== SQLite, with browser tests"; \
+		GONGHUI_TESTING=1 $(PY) -m pytest $(PYTEST_ARGS); \
+	elif [ -n "$$CI" ]; then \
+		echo "FAIL: CI needs Chromium at $(CHROMIUM) for the browser tests"; exit 1; \
+	else \
+		echo; echo "!!!!!! BROWSER TESTS NOT RUN: no Chromium at $(CHROMIUM) (apt-get install chromium fonts-noto-cjk) !!!!!!"; echo; \
+		GONGHUI_TESTING=1 $(PY) -m pytest -m "not browser" $(PYTEST_ARGS); \
+		echo; echo "!!!!!! BROWSER TESTS NOT RUN: no Chromium at $(CHROMIUM) !!!!!!"; \
+	fi
+
+test-postgres:
+	@echo "== PostgreSQL"
+	GONGHUI_TESTING=1 DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+
+test-browser:
+	GONGHUI_TESTING=1 $(PY) -m pytest -m browser $(PYTEST_ARGS)
+
+lint: env
+	$(PY) -m ruff format --check .
+	$(PY) -m ruff check .
+	GONGHUI_TESTING=1 $(PY) -m mypy gonghui bench tests
+	$(PY) -m djlint --lint gonghui
+	GONGHUI_TESTING=1 $(PY) manage.py makemigrations --check --dry-run
+	GONGHUI_TESTING=1 $(PY) manage.py check --fail-level WARNING
+
+format: env
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+# Regenerate the catalogue after changing user-facing strings, then translate the new entries.
+messages: env
+	GONGHUI_TESTING=1 $(PY) manage.py makemessages -l zh_Hans --no-obsolete --no-location --ignore=.venv --ignore=var
+	GONGHUI_TESTING=1 $(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
+
+bench: env
+	GONGHUI_TESTING=1 $(PY) bench/run.py
+
+clean:
+	rm -rf var .venv .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Gonghui (工会): a service platform for Chinese trade-union federations."""

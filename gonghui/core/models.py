@@ -1,0 +1,202 @@
+"""What every domain stands on: people who log in, the org tree that scopes them, their roles,
+the append-only audit log, the official working-day calendar and API tokens."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gonghui.core.permissions import ROLES
+
+
+class User(AbstractUser):
+    """A person who logs in. Their personal record (ID number, employer) lives in `orgs`."""
+
+    display_name = models.CharField(_("display name"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+
+class OrgKind(models.TextChoices):
+    CITY_FEDERATION = "city", _("City federation of trade unions")
+    DISTRICT_FEDERATION = "district", _("District or county federation")
+    STREET_FEDERATION = "street", _("Street or town federation")
+    INDUSTRY_FEDERATION = "industry", _("Industry federation")
+    GRASSROOTS_UNION = "grassroots", _("Grassroots union")
+    JOINT_UNION = "joint", _("Joint union")
+
+
+class Org(models.Model):
+    """A node of the union tree (R1). `path` is a materialised path ("/1/4/17/") so that a
+    subtree is one indexed prefix query on SQLite and PostgreSQL alike."""
+
+    name = models.CharField(_("name"), max_length=120)
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=OrgKind.choices)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        verbose_name=_("parent"),
+    )
+    level = models.PositiveSmallIntegerField(_("level"), editable=False)
+    path = models.CharField(max_length=255, editable=False, db_index=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_root(self) -> bool:
+        return self.parent_id is None
+
+
+class RoleAssignment(models.Model):
+    """A role held at an org; its permissions apply to that org's whole subtree."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField(
+        _("role"), max_length=32, choices=[(code, spec.label) for code, spec in ROLES.items()]
+    )
+    org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="role_assignments")
+    granted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "org"], name="role_once_per_org"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} @ {self.org}"
+
+
+class AppendOnlyError(Exception):
+    """Raised on any attempt to change or remove an audit entry."""
+
+
+class AuditQuerySet(models.QuerySet["AuditEntry"]):
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("Audit entries are append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("Audit entries are append-only.")
+
+
+class AuditEntry(models.Model):
+    """One recorded action. Written only by `core.services.audit_record`; never changed or
+    deleted (the model refuses and, below it, a database trigger refuses)."""
+
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("actor"),
+    )
+    actor_label = models.CharField(_("actor"), max_length=150)
+    org = models.ForeignKey(
+        Org, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("organisation"),
+    )
+    action = models.CharField(_("action"), max_length=64, db_index=True)
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    objects: ClassVar[AuditQuerySet] = AuditQuerySet.as_manager()  # type: ignore[assignment]  # django-stubs types as_manager() as a plain Manager
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["org", "-at"], name="audit_org_time")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("Audit entries are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("Audit entries are append-only.")
+
+
+class CalendarYear(models.Model):
+    """A year whose official holiday arrangement a federation admin has entered. Years with
+    no row fall back to chinese-calendar's data, then to weekends only (with a warning)."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    entered_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    entered_at = models.DateTimeField(default=timezone.now)
+    source_note = models.CharField(_("source"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("official calendar year")
+        verbose_name_plural = _("official calendar years")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class CalendarDay(models.Model):
+    """An exception to the weekend rule in an entered year: a public holiday on a weekday
+    (`is_workday=False`) or an adjusted working weekend (`is_workday=True`)."""
+
+    year = models.ForeignKey(CalendarYear, on_delete=models.CASCADE, related_name="days")
+    date = models.DateField(_("date"), unique=True)
+    is_workday = models.BooleanField(_("working day"))
+    name = models.CharField(_("name"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for mobile clients. Only its keyed hash is stored; the key is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=60)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True) | Q(revoked_at__gte=models.F("created_at")),
+                name="token_revoked_after_created",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.name}"

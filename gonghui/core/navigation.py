@@ -1,0 +1,25 @@
+"""The main menu. Each entry names the permission it needs, so each person sees only what their
+roles allow; a later domain adds its entries here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from gonghui.core.permissions import Perm
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: Promise
+    url_name: str
+    perm: Perm
+
+
+NAV: tuple[NavItem, ...] = (
+    NavItem(_("Home"), "core:home", Perm.HOME_VIEW),
+    NavItem(_("Working-day calendar"), "core:calendar", Perm.CALENDAR_VIEW),
+    NavItem(_("Audit log"), "core:audit", Perm.AUDIT_VIEW),
+)

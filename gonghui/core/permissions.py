@@ -1,0 +1,73 @@
+"""The one place that says who may do what: roles → permissions, held at an org and valid for
+its subtree (R1). Every view, selector and service asks `core.scoping`, which reads this table;
+`docs/permissions.md` is generated from it (`manage.py permissions_doc`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+class Perm(StrEnum):
+    HOME_VIEW = "home.view"
+    AUDIT_VIEW = "audit.view"
+    CALENDAR_VIEW = "calendar.view"
+    # Holds only at a root org: the holiday calendar is national, not a district's to change.
+    CALENDAR_MANAGE = "calendar.manage"
+    ORG_VIEW = "org.view"
+    ORG_MANAGE = "org.manage"
+    MEMBER_VIEW = "member.view"
+    MEMBER_MANAGE = "member.manage"
+    PERSONAL_DATA_VIEW = "personal_data.view"
+
+
+PERM_LABELS: dict[Perm, Promise] = {
+    Perm.HOME_VIEW: _("See the home page"),
+    Perm.AUDIT_VIEW: _("Read the audit log of the subtree"),
+    Perm.CALENDAR_VIEW: _("See the working-day calendar"),
+    Perm.CALENDAR_MANAGE: _("Enter a year's official holiday arrangement"),
+    Perm.ORG_VIEW: _("See the organisations of the subtree"),
+    Perm.ORG_MANAGE: _("Create and edit organisations of the subtree"),
+    Perm.MEMBER_VIEW: _("See the members of the subtree"),
+    Perm.MEMBER_MANAGE: _("Admit, transfer and edit members of the subtree"),
+    Perm.PERSONAL_DATA_VIEW: _("See full ID numbers and phones (audited)"),
+}
+
+# Permissions that only count when held at the root of the tree.
+ROOT_ONLY: frozenset[Perm] = frozenset({Perm.CALENDAR_MANAGE})
+
+
+@dataclass(frozen=True)
+class RoleSpec:
+    label: Promise
+    perms: frozenset[Perm]
+
+
+_STAFF = frozenset({Perm.HOME_VIEW, Perm.CALENDAR_VIEW, Perm.ORG_VIEW, Perm.MEMBER_VIEW})
+
+ROLES: dict[str, RoleSpec] = {
+    "federation_admin": RoleSpec(
+        _("Federation admin"),
+        _STAFF
+        | {
+            Perm.AUDIT_VIEW,
+            Perm.CALENDAR_MANAGE,
+            Perm.ORG_MANAGE,
+            Perm.MEMBER_MANAGE,
+            Perm.PERSONAL_DATA_VIEW,
+        },
+    ),
+    "federation_staff": RoleSpec(_("Federation staff"), _STAFF | {Perm.MEMBER_MANAGE}),
+    "grassroots_chair": RoleSpec(
+        _("Grassroots union chair"), _STAFF | {Perm.MEMBER_MANAGE, Perm.PERSONAL_DATA_VIEW}
+    ),
+    "grassroots_staff": RoleSpec(_("Grassroots union staff"), _STAFF | {Perm.MEMBER_MANAGE}),
+    "reviewer": RoleSpec(_("Reviewer"), frozenset({Perm.HOME_VIEW, Perm.CALENDAR_VIEW})),
+    "judge": RoleSpec(_("Judge"), frozenset({Perm.HOME_VIEW})),
+    "bank_officer": RoleSpec(_("Bank officer"), frozenset({Perm.HOME_VIEW})),
+    "employer_hr": RoleSpec(_("Employer HR"), frozenset({Perm.HOME_VIEW})),
+    "worker": RoleSpec(_("Worker"), frozenset({Perm.HOME_VIEW})),
+}

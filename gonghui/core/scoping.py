@@ -1,0 +1,69 @@
+"""Scoped access: which orgs an actor may act on for a permission (R1). Selectors and services
+call these; a view never builds an org filter itself."""
+
+from __future__ import annotations
+
+from functools import reduce
+from operator import or_
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from gonghui.core.models import Org, RoleAssignment, User
+from gonghui.core.permissions import ROLES, ROOT_ONLY, Perm
+
+Actor = User | AnonymousUser
+
+
+def _grants(actor: Actor, perm: Perm) -> list[RoleAssignment]:
+    if not actor.is_authenticated:
+        return []
+    cache: dict[str, list[RoleAssignment]] | None = getattr(actor, "_gonghui_grants", None)
+    if cache is None:
+        cache = {}
+        actor._gonghui_grants = cache  # type: ignore[union-attr]  # per-request memo on the user
+    key = str(perm)
+    if key not in cache:
+        roles = [code for code, spec in ROLES.items() if perm in spec.perms]
+        assignments = RoleAssignment.objects.filter(user=actor, role__in=roles).select_related(
+            "org"
+        )
+        cache[key] = [a for a in assignments if perm not in ROOT_ONLY or a.org.is_root]
+    return cache[key]
+
+
+def actor_can(actor: Actor, perm: Perm, org: Org | None = None) -> bool:
+    """True when the actor holds `perm` at `org` or above it; with no org, anywhere."""
+    grants = _grants(actor, perm)
+    if org is None:
+        return bool(grants)
+    return any(org.path.startswith(grant.org.path) for grant in grants)
+
+
+def orgs_for(actor: Actor, perm: Perm) -> QuerySet[Org]:
+    """Every org in the subtrees where the actor holds `perm` (none for anonymous)."""
+    grants = _grants(actor, perm)
+    if not grants:
+        return Org.objects.none()
+    return Org.objects.filter(reduce(or_, (Q(path__startswith=g.org.path) for g in grants)))
+
+
+def org_scope_q(actor: Actor, perm: Perm, field: str = "org") -> Q:
+    """A filter for rows owned by an org in the actor's scope; matches nothing when out of it."""
+    grants = _grants(actor, perm)
+    if not grants:
+        return Q(pk__in=[])
+    return reduce(or_, (Q(**{f"{field}__path__startswith": g.org.path}) for g in grants))
+
+
+def require(actor: Actor, perm: Perm, org: Org | None = None) -> None:
+    """Missing and forbidden look the same from outside: both are a 404."""
+    if not actor_can(actor, perm, org):
+        raise Http404
+
+
+def roles_of(actor: Actor) -> list[RoleAssignment]:
+    if not actor.is_authenticated:
+        return []
+    return list(RoleAssignment.objects.filter(user=actor).select_related("org"))

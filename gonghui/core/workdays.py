@@ -1,0 +1,103 @@
+"""Working days by the official Chinese calendar: public holidays off, adjusted weekends on.
+
+Where a year's arrangement comes from, in order: what a federation admin entered
+(`CalendarYear`), else chinese-calendar's data (published years only), else weekends alone. A
+result computed with the last source says so (`estimated_years`), and pages show a warning
+beside it: a notice that starts in late December must work, never crash."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import chinese_calendar
+from chinese_calendar import constants as cc_constants
+
+from gonghui.core.models import CalendarDay, CalendarYear
+
+CC_FIRST_YEAR = min(d.year for d in cc_constants.holidays)
+CC_LAST_YEAR = max(d.year for d in cc_constants.holidays)
+
+
+class YearSource(StrEnum):
+    ENTERED = "entered"
+    PACKAGED = "packaged"
+    WEEKENDS_ONLY = "weekends_only"
+
+
+@dataclass
+class WorkCalendar:
+    """Answers "is this a working day?" for any date, loading each year's data once."""
+
+    _years: dict[int, tuple[YearSource, dict[dt.date, bool]]] = field(default_factory=dict)
+    estimated_years: set[int] = field(default_factory=set)
+
+    def year_source(self, year: int) -> YearSource:
+        return self._load(year)[0]
+
+    def _load(self, year: int) -> tuple[YearSource, dict[dt.date, bool]]:
+        if year not in self._years:
+            if CalendarYear.objects.filter(year=year).exists():
+                days = dict(
+                    CalendarDay.objects.filter(year__year=year).values_list("date", "is_workday")
+                )
+                self._years[year] = (YearSource.ENTERED, days)
+            elif CC_FIRST_YEAR <= year <= CC_LAST_YEAR:
+                self._years[year] = (YearSource.PACKAGED, {})
+            else:
+                self._years[year] = (YearSource.WEEKENDS_ONLY, {})
+        return self._years[year]
+
+    def is_workday(self, day: dt.date) -> bool:
+        source, exceptions = self._load(day.year)
+        if source is YearSource.ENTERED:
+            return exceptions.get(day, day.weekday() < 5)
+        if source is YearSource.PACKAGED:
+            return bool(chinese_calendar.is_workday(day))
+        self.estimated_years.add(day.year)
+        return day.weekday() < 5
+
+
+@dataclass(frozen=True)
+class WorkdayResult:
+    """A computed date or count, and the years it had to guess for (weekends only)."""
+
+    value: dt.date | int
+    estimated_years: tuple[int, ...] = ()
+
+    @property
+    def estimated(self) -> bool:
+        return bool(self.estimated_years)
+
+
+def add_working_days(start: dt.date, days: int) -> WorkdayResult:
+    """The date `days` working days after `start` (start itself not counted); negative goes
+    back. Zero answers `start` if it is a working day, else the next one."""
+    cal = WorkCalendar()
+    step = 1 if days >= 0 else -1
+    current, remaining = start, abs(days)
+    if days == 0:
+        while not cal.is_workday(current):
+            current += dt.timedelta(days=1)
+    while remaining:
+        current += dt.timedelta(days=step)
+        if cal.is_workday(current):
+            remaining -= 1
+    return WorkdayResult(current, tuple(sorted(cal.estimated_years)))
+
+
+def working_days_between(start: dt.date, end: dt.date) -> WorkdayResult:
+    """Working days in the closed range [start, end]; 0 when end is before start."""
+    cal = WorkCalendar()
+    count = 0
+    current = start
+    while current <= end:
+        count += cal.is_workday(current)
+        current += dt.timedelta(days=1)
+    return WorkdayResult(count, tuple(sorted(cal.estimated_years)))
+
+
+def year_sources(years: range) -> dict[int, YearSource]:
+    cal = WorkCalendar()
+    return {year: cal.year_source(year) for year in years}
