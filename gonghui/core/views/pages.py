@@ -22,7 +22,6 @@ from gonghui.core.permissions import ROLES, Perm
 from gonghui.core.scoping import actor_can, orgs_for, require, roles_of
 from gonghui.core.workdays import (
     CC_LAST_YEAR,
-    YearSource,
     add_working_days,
     working_days_between,
     year_sources,
@@ -93,7 +92,6 @@ def calendar(request: HttpRequest) -> HttpResponse:
         "result": result,
         "count": count,
         "years": [(year, source) for year, source in years.items()],
-        "sources": YearSource,
         "packaged_until": CC_LAST_YEAR,
         "can_manage": actor_can(user, Perm.CALENDAR_MANAGE),
     }

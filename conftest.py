@@ -1,0 +1,31 @@
+"""Shared test fixtures: the named personas of the demo city (city admin, district staff of
+东湖 and 西山, a grassroots chair, a courier worker, …), built through the real services."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from gonghui.core.demo import city
+from gonghui.core.models import Org, User
+
+
+@pytest.fixture
+def personas(db: None) -> dict[str, User]:
+    city.load()
+    return {p.username: User.objects.get(username=p.username) for p in city.PERSONAS}
+
+
+@pytest.fixture
+def orgs(personas: dict[str, User]) -> dict[str, Org]:
+    return {o.code: o for o in Org.objects.all()}
+
+
+@pytest.fixture
+def client_for(personas: dict[str, User]):  # type: ignore[no-untyped-def]  # returns a factory
+    def make(username: str) -> Client:
+        client = Client()
+        client.force_login(personas[username])
+        return client
+
+    return make
