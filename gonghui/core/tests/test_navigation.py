@@ -1,0 +1,34 @@
+"""Each person sees only the menu entries their roles allow (R1)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def _menu(client) -> list[str]:  # type: ignore[no-untyped-def]
+    body = client.get("/").content.decode()
+    nav = body.split('data-testid="main-nav"')[1].split("</ul>")[0]
+    return re.findall(r'class="nav-link[^"]*" href="[^"]+"[^>]*>([^<]+)</a>', nav)
+
+
+def test_city_admin_sees_audit_and_calendar(client_for) -> None:  # type: ignore[no-untyped-def]
+    assert _menu(client_for("city_admin")) == ["首页", "工作日历", "审计日志"]
+
+
+def test_district_staff_sees_calendar_but_not_audit(client_for) -> None:  # type: ignore[no-untyped-def]
+    assert _menu(client_for("donghu_staff")) == ["首页", "工作日历"]
+
+
+@pytest.mark.parametrize("username", ["courier_worker", "judge", "bank_officer", "employer_hr"])
+def test_non_staff_see_home_only(client_for, username: str) -> None:  # type: ignore[no-untyped-def]
+    assert _menu(client_for(username)) == ["首页"]
+
+
+def test_english_is_selectable(client_for) -> None:  # type: ignore[no-untyped-def]
+    client = client_for("city_admin")
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert _menu(client) == ["Home", "Working-day calendar", "Audit log"]
