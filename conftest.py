@@ -3,11 +3,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import translation
 from django.test import Client
 
 from gonghui.core.demo import city
 from gonghui.core.models import Org, User
+
+
+@pytest.fixture(autouse=True)
+def _fresh_state() -> Iterator[None]:
+    """The cache and the thread's active language outlive a test (a request in English leaves
+    English active); each test starts with an empty cache, in Chinese."""
+    cache.clear()
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    cache.clear()
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -53,8 +53,9 @@ class ErrorOut(Schema):
 def me(request: HttpRequest) -> MeOut:
     user: User = request.user  # type: ignore[assignment]  # auth guarantees a user
     roles = [
-        RoleOut(role=a.role, role_label=str(ROLES[a.role].label), org_id=a.org_id,
-                org_name=a.org.name)
+        RoleOut(
+            role=a.role, role_label=str(ROLES[a.role].label), org_id=a.org_id, org_name=a.org.name
+        )
         for a in roles_of(user)
     ]
     return MeOut(id=user.pk, username=user.username, display_name=str(user), roles=roles)

@@ -35,18 +35,26 @@ def parse_date_lines(text: str, *, year: int, field_label: str) -> list[tuple[dt
             end = dt.date.fromisoformat(_pad(match["end"])) if match["end"] else start
         except ValueError:
             errors.append(
-                str(_("%(field)s, line %(n)d: write a date as 2027-01-01 or a range as "
-                      "2027-02-06~2027-02-12, then its name."))
+                str(
+                    _(
+                        "%(field)s, line %(n)d: write a date as 2027-01-01 or a range as "
+                        "2027-02-06~2027-02-12, then its name."
+                    )
+                )
                 % {"field": field_label, "n": number}
             )
             continue
         if end < start or (end - start).days > 15:
-            errors.append(str(_("%(field)s, line %(n)d: the range is not a holiday period."))
-                          % {"field": field_label, "n": number})
+            errors.append(
+                str(_("%(field)s, line %(n)d: the range is not a holiday period."))
+                % {"field": field_label, "n": number}
+            )
             continue
         if abs(start.year - year) > 1 or abs(end.year - year) > 1:
-            errors.append(str(_("%(field)s, line %(n)d: the date is not in or next to %(year)d."))
-                          % {"field": field_label, "n": number, "year": year})
+            errors.append(
+                str(_("%(field)s, line %(n)d: the date is not in or next to %(year)d."))
+                % {"field": field_label, "n": number, "year": year}
+            )
             continue
         name = match["name"].strip()[:40]
         current = start
@@ -67,8 +75,9 @@ class CalendarYearForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     holidays = forms.CharField(
         label=_("Public holidays (days off)"),
-        widget=forms.Textarea(attrs={"rows": 8, "placeholder": "2027-01-01 元旦\n"
-                                     "2027-02-06~2027-02-12 春节"}),
+        widget=forms.Textarea(
+            attrs={"rows": 8, "placeholder": "2027-01-01 元旦\n2027-02-06~2027-02-12 春节"}
+        ),
         help_text=_("One date or range per line, then the holiday's name."),
     )
     workdays = forms.CharField(
@@ -78,7 +87,9 @@ class CalendarYearForm(forms.Form):
         help_text=_("Weekends that are working days under the arrangement, one per line."),
     )
     source_note = forms.CharField(
-        label=_("Source"), max_length=200, required=False,
+        label=_("Source"),
+        max_length=200,
+        required=False,
         help_text=_("For example the State Council General Office notice and its number."),
     )
 
@@ -87,8 +98,10 @@ class CalendarYearForm(forms.Form):
         year = cleaned.get("year")
         if year is None:
             return cleaned
-        for key, label in (("holidays", _("Public holidays")),
-                           ("workdays", _("Adjusted working weekends"))):
+        for key, label in (
+            ("holidays", _("Public holidays")),
+            ("workdays", _("Adjusted working weekends")),
+        ):
             try:
                 cleaned[f"{key}_parsed"] = parse_date_lines(
                     cleaned.get(key, ""), year=year, field_label=str(label)
@@ -102,24 +115,31 @@ class WorkdayCalculatorForm(forms.Form):
     start = forms.DateField(label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"}))
     days = forms.IntegerField(label=_("Working days"), min_value=-366, max_value=366, initial=5)
     end = forms.DateField(
-        label=_("End date (to count working days)"), required=False,
+        label=_("End date (to count working days)"),
+        required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
 
 class AuditFilterForm(forms.Form):
     action = forms.CharField(label=_("Action"), required=False, max_length=64)
-    org = forms.ModelChoiceField(label=_("Organisation"), queryset=Org.objects.none(),
-                                 required=False)
-    date_from = forms.DateField(label=_("From"), required=False,
-                                widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False,
-                              widget=forms.DateInput(attrs={"type": "date"}))
+    org = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Org.objects.none(), required=False
+    )
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 class OtpTokenForm(forms.Form):
     token = forms.CharField(
-        label=_("Six-digit code"), max_length=6, min_length=6,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code",
-                                      "pattern": "[0-9]{6}"}),
+        label=_("Six-digit code"),
+        max_length=6,
+        min_length=6,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9]{6}"}
+        ),
     )

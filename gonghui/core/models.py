@@ -45,7 +45,11 @@ class Org(models.Model):
     code = models.CharField(_("code"), max_length=32, unique=True)
     kind = models.CharField(_("kind"), max_length=16, choices=OrgKind.choices)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name=_("parent"),
     )
     level = models.PositiveSmallIntegerField(_("level"), editable=False)
@@ -103,12 +107,20 @@ class AuditEntry(models.Model):
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("actor"),
     )
     actor_label = models.CharField(_("actor"), max_length=150)
     org = models.ForeignKey(
-        Org, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Org,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("organisation"),
     )
     action = models.CharField(_("action"), max_length=64, db_index=True)

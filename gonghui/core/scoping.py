@@ -22,7 +22,7 @@ def _grants(actor: Actor, perm: Perm) -> list[RoleAssignment]:
     cache: dict[str, list[RoleAssignment]] | None = getattr(actor, "_gonghui_grants", None)
     if cache is None:
         cache = {}
-        actor._gonghui_grants = cache  # type: ignore[union-attr]  # per-request memo on the user
+        setattr(actor, "_gonghui_grants", cache)  # noqa: B010  # memo on the request user; typed away
     key = str(perm)
     if key not in cache:
         roles = [code for code, spec in ROLES.items() if perm in spec.perms]

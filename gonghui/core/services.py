@@ -30,6 +30,7 @@ from gonghui.core.models import (
 )
 from gonghui.core.permissions import ROLES, Perm
 from gonghui.core.scoping import actor_can
+from gonghui.core.workdays import entered_years_forget
 
 LEVEL_OF_KIND = {
     OrgKind.CITY_FEDERATION: 1,
@@ -94,8 +95,13 @@ def org_create(
     org = Org.objects.create(name=name, code=code, kind=kind, parent=parent, level=level, path="")
     org.path = f"{parent.path if parent else '/'}{org.pk}/"
     org.save(update_fields=["path"])
-    audit_record(actor=actor, action="org.create", org=org, obj=org,
-                 after={"name": name, "code": code, "kind": kind})
+    audit_record(
+        actor=actor,
+        action="org.create",
+        org=org,
+        obj=org,
+        after={"name": name, "code": code, "kind": kind},
+    )
     return org
 
 
@@ -108,8 +114,13 @@ def role_grant(*, actor: User | None, user: User, role: str, org: Org) -> RoleAs
         raise PermissionDenied
     assignment, created = RoleAssignment.objects.get_or_create(user=user, role=role, org=org)
     if created:
-        audit_record(actor=actor, action="role.grant", org=org, obj=assignment,
-                     after={"user": user.username, "role": role})
+        audit_record(
+            actor=actor,
+            action="role.grant",
+            org=org,
+            obj=assignment,
+            after={"user": user.username, "role": role},
+        )
     return assignment
 
 
@@ -146,9 +157,16 @@ def calendar_year_enter(
         [CalendarDay(year=entry, date=d, is_workday=False, name=n) for d, n in holidays]
         + [CalendarDay(year=entry, date=d, is_workday=True, name=n) for d, n in workdays]
     )
+    # Now, and again after commit in case another request re-read the old rows meanwhile.
+    entered_years_forget()
+    transaction.on_commit(entered_years_forget)
     root = Org.objects.filter(parent=None).first()
     audit_record(
-        actor=actor, action="calendar.year_enter", org=root, obj=entry, before=before,
+        actor=actor,
+        action="calendar.year_enter",
+        org=root,
+        obj=entry,
+        before=before,
         after={"days": [f"{d} 0 {n}" for d, n in holidays] + [f"{d} 1 {n}" for d, n in workdays]},
         reason=source_note,
     )

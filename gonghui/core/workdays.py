@@ -13,11 +13,33 @@ from enum import StrEnum
 
 import chinese_calendar
 from chinese_calendar import constants as cc_constants
+from django.core.cache import cache
 
 from gonghui.core.models import CalendarDay, CalendarYear
 
 CC_FIRST_YEAR = min(d.year for d in cc_constants.holidays)
 CC_LAST_YEAR = max(d.year for d in cc_constants.holidays)
+# Entered years are a few dozen rows; kept in the cache, dropped when a year is entered. Another
+# process's copy may lag by ENTERED_TTL seconds, during which it shows the weekends-only warning.
+ENTERED_CACHE_KEY = "core:calendar:entered"
+ENTERED_TTL = 300
+
+
+def entered_years() -> dict[int, dict[dt.date, bool]]:
+    """Every entered year's exceptions to the weekend rule: {year: {date: is_workday}}."""
+    data: dict[int, dict[dt.date, bool]] | None = cache.get(ENTERED_CACHE_KEY)
+    if data is None:
+        data = {year: {} for year in CalendarYear.objects.values_list("year", flat=True)}
+        for year, date, is_workday in CalendarDay.objects.values_list(
+            "year__year", "date", "is_workday"
+        ):
+            data[year][date] = is_workday
+        cache.set(ENTERED_CACHE_KEY, data, ENTERED_TTL)
+    return data
+
+
+def entered_years_forget() -> None:
+    cache.delete(ENTERED_CACHE_KEY)
 
 
 class YearSource(StrEnum):
@@ -38,11 +60,9 @@ class WorkCalendar:
 
     def _load(self, year: int) -> tuple[YearSource, dict[dt.date, bool]]:
         if year not in self._years:
-            if CalendarYear.objects.filter(year=year).exists():
-                days = dict(
-                    CalendarDay.objects.filter(year__year=year).values_list("date", "is_workday")
-                )
-                self._years[year] = (YearSource.ENTERED, days)
+            entered = entered_years()
+            if year in entered:
+                self._years[year] = (YearSource.ENTERED, entered[year])
             elif CC_FIRST_YEAR <= year <= CC_LAST_YEAR:
                 self._years[year] = (YearSource.PACKAGED, {})
             else:

@@ -38,11 +38,19 @@ def playwright() -> Iterator[Playwright]:
 @pytest.fixture(scope="session")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"Browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)")
+        pytest.fail(
+            f"Browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)"
+        )
     browser = playwright.chromium.launch(
         executable_path=CHROMIUM,
-        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-              "--disable-component-update", "--disable-sync", "--no-first-run"],
+        args=[
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
     )
     yield browser
     browser.close()
@@ -91,8 +99,9 @@ class Visit:
         assert bad == [], f"accessibility violations on {self.page.url}: {bad}"
 
     def assert_stayed_home(self) -> None:
-        foreign = [url for url in self.requests
-                   if not url.startswith((self.base_url, "data:", "about:"))]
+        foreign = [
+            url for url in self.requests if not url.startswith((self.base_url, "data:", "about:"))
+        ]
         assert foreign == [], f"requests left the server: {foreign}"
 
     def screenshot(self, name: str) -> None:

@@ -15,8 +15,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _menu(visit: Visit) -> list[str]:
-    return [text.strip() for text in
-            visit.page.locator("[data-testid=main-nav] .nav-link").all_inner_texts()]
+    return [
+        text.strip()
+        for text in visit.page.locator("[data-testid=main-nav] .nav-link").all_inner_texts()
+    ]
 
 
 def test_login_page_is_chinese_on_desk_and_phone(desk: Visit, phone: Visit) -> None:

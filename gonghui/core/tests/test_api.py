@@ -24,8 +24,12 @@ def test_session_user_reads_me_with_roles(client_for) -> None:  # type: ignore[n
     body = client_for("donghu_staff").get("/api/v1/me").json()
     assert body["username"] == "donghu_staff"
     assert body["roles"] == [
-        {"role": "federation_staff", "role_label": "总工会工作人员",
-         "org_id": body["roles"][0]["org_id"], "org_name": "东湖区总工会"}
+        {
+            "role": "federation_staff",
+            "role_label": "总工会工作人员",
+            "org_id": body["roles"][0]["org_id"],
+            "org_name": "东湖区总工会",
+        }
     ]
 
 
@@ -60,11 +64,15 @@ def test_token_endpoint_locks_out_like_the_web_login(personas, settings) -> None
     settings.AXES_FAILURE_LIMIT = 3
     codes = []
     for _ in range(4):
-        codes.append(Client().post(
-            "/api/v1/tokens",
-            data=json.dumps({"username": "courier_worker", "password": "nope"}),
-            content_type="application/json",
-        ).status_code)
+        codes.append(
+            Client()
+            .post(
+                "/api/v1/tokens",
+                data=json.dumps({"username": "courier_worker", "password": "nope"}),
+                content_type="application/json",
+            )
+            .status_code
+        )
     assert codes[-1] == 429
 
 
@@ -85,12 +93,12 @@ def test_someone_elses_token_is_404(personas) -> None:  # type: ignore[no-untype
 
 
 def test_malformed_body_gets_422_json(personas) -> None:  # type: ignore[no-untyped-def]
-    response = Client().post("/api/v1/tokens", data="{not json",
-                             content_type="application/json")
+    response = Client().post("/api/v1/tokens", data="{not json", content_type="application/json")
     assert response.status_code == 400
     assert response.json() == {"code": "error", "detail": "Cannot parse request body"}
-    missing = Client().post("/api/v1/tokens", data=json.dumps({"username": "x"}),
-                            content_type="application/json")
+    missing = Client().post(
+        "/api/v1/tokens", data=json.dumps({"username": "x"}), content_type="application/json"
+    )
     assert missing.status_code == 422 and missing.json()["code"] == "invalid"
 
 

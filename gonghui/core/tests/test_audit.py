@@ -18,8 +18,13 @@ def test_r07_audit_record_keeps_who_when_where_what_and_why(
     actor = personas["city_admin"]
     org = orgs["HH-DH"]
     entry = audit_record(
-        actor=actor, action="test.change", org=org, obj=org,
-        before={"name": "旧"}, after={"name": "新"}, reason="更正",
+        actor=actor,
+        action="test.change",
+        org=org,
+        obj=org,
+        before={"name": "旧"},
+        after={"name": "新"},
+        reason="更正",
     )
     entry.refresh_from_db()
     assert (entry.actor, entry.actor_label, entry.org) == (actor, "陈市总", org)
@@ -75,8 +80,9 @@ def test_r01_city_admin_reads_whole_city_audit(client_for, orgs: dict[str, Org])
 def test_r01_district_admin_reads_only_own_subtree_audit(  # type: ignore[no-untyped-def]
     client_for, personas: dict[str, User], orgs: dict[str, Org]
 ) -> None:
-    role_grant(actor=None, user=personas["donghu_staff"], role="federation_admin",
-               org=orgs["HH-DH"])
+    role_grant(
+        actor=None, user=personas["donghu_staff"], role="federation_admin", org=orgs["HH-DH"]
+    )
     audit_record(actor=None, action="test.donghu", org=orgs["HH-DH-JD1-001"])
     audit_record(actor=None, action="test.xishan", org=orgs["HH-XS-JD1-001"])
     audit_record(actor=None, action="test.cityonly")

@@ -24,16 +24,19 @@ def test_login_page_is_chinese() -> None:
 
 def test_login_with_right_password_reaches_home(personas: dict[str, User]) -> None:
     client = Client()
-    response = client.post("/login/?next=/calendar/", {"username": "city_admin",
-                                                       "password": DEMO_PASSWORD,
-                                                       "next": "/calendar/"})
+    response = client.post(
+        "/login/?next=/calendar/",
+        {"username": "city_admin", "password": DEMO_PASSWORD, "next": "/calendar/"},
+    )
     assert response.status_code == 302 and response["Location"] == "/calendar/"
     assert "欢迎，陈市总" in client.get("/").content.decode()
 
 
 def test_login_refuses_offsite_next(personas: dict[str, User]) -> None:
-    response = Client().post("/login/", {"username": "city_admin", "password": DEMO_PASSWORD,
-                                         "next": "https://evil.example/"})
+    response = Client().post(
+        "/login/",
+        {"username": "city_admin", "password": DEMO_PASSWORD, "next": "https://evil.example/"},
+    )
     assert response["Location"] == "/"
 
 
@@ -74,12 +77,14 @@ def test_staff_with_two_factor_must_enter_a_code(personas: dict[str, User]) -> N
     assert step1["Location"].startswith("/login/code/")  # type: ignore[index]
     assert "_auth_user_id" not in client.session
     assert client.get("/").status_code == 302  # still anonymous
-    wrong = client.post("/login/code/", {"token": "000000" if _code(device) != "000000"
-                                         else "111111"})
+    wrong = client.post(
+        "/login/code/", {"token": "000000" if _code(device) != "000000" else "111111"}
+    )
     assert "验证码错误或已过期" in wrong.content.decode()
     # django-otp throttles a device after a wrong code; the test does not wait it out.
-    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0,
-                                                   throttling_failure_timestamp=None)
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        throttling_failure_count=0, throttling_failure_timestamp=None
+    )
     right = client.post("/login/code/", {"token": _code(device)})
     assert right.status_code == 302
     assert client.get("/").status_code == 200
@@ -118,11 +123,14 @@ def test_workers_are_not_offered_two_factor(client_for) -> None:  # type: ignore
 
 def test_password_change_is_audited_and_keeps_the_session(client_for, personas) -> None:  # type: ignore[no-untyped-def]
     client = client_for("factory_chair")
-    response = client.post("/account/password/", {
-        "old_password": DEMO_PASSWORD,
-        "new_password1": "a-much-better-passw0rd",
-        "new_password2": "a-much-better-passw0rd",
-    })
+    response = client.post(
+        "/account/password/",
+        {
+            "old_password": DEMO_PASSWORD,
+            "new_password1": "a-much-better-passw0rd",
+            "new_password2": "a-much-better-passw0rd",
+        },
+    )
     assert response.status_code == 302
     assert client.get("/").status_code == 200
     personas["factory_chair"].refresh_from_db()

@@ -58,8 +58,11 @@ def test_r06_city_admin_enters_next_year_in_the_browser_form(client_for) -> None
 def test_bad_lines_are_reported_by_number_and_nothing_is_saved(client_for) -> None:  # type: ignore[no-untyped-def]
     response = client_for("city_admin").post(
         f"/calendar/{NEXT}/",
-        {"year": NEXT, "holidays": f"{NEXT}-01-01 元旦\nnonsense\n{NEXT}-13-01 坏日期",
-         "workdays": ""},
+        {
+            "year": NEXT,
+            "holidays": f"{NEXT}-01-01 元旦\nnonsense\n{NEXT}-13-01 坏日期",
+            "workdays": "",
+        },
     )
     body = response.content.decode()
     assert response.status_code == 200

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from django.http import HttpRequest, HttpResponse
 from django.test import Client, override_settings
 from django.urls import path
 
@@ -14,7 +15,7 @@ from gonghui.urls import urlpatterns as real_urlpatterns
 pytestmark = pytest.mark.django_db
 
 
-def _boom(request: object) -> None:
+def _boom(request: HttpRequest) -> HttpResponse:
     raise RuntimeError("secret stack detail")
 
 
@@ -81,8 +82,9 @@ def test_security_headers_are_sent() -> None:
 
 @pytest.fixture
 def tls_settings() -> Iterator[None]:
-    with override_settings(SECURE_HSTS_SECONDS=31536000, SESSION_COOKIE_SECURE=True,
-                           CSRF_COOKIE_SECURE=True):
+    with override_settings(
+        SECURE_HSTS_SECONDS=31536000, SESSION_COOKIE_SECURE=True, CSRF_COOKIE_SECURE=True
+    ):
         yield
 
 
@@ -98,20 +100,26 @@ def test_settings_refuse_to_start_on_default_secrets_with_debug_off() -> None:
     import subprocess
     import sys
 
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"SECRET_KEY", "PERSONAL_DATA_KEY", "GONGHUI_TESTING", "DEBUG"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "PERSONAL_DATA_KEY", "GONGHUI_TESTING", "DEBUG"}
+    }
     env |= {"DJANGO_SETTINGS_MODULE": "gonghui.settings", "GONGHUI_TESTING": "0"}
     code = "import django; django.setup()"
-    refused = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
-                             text=True, check=False)
+    refused = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+    )
     assert refused.returncode != 0 and "SECRET_KEY must be set" in refused.stderr
     env["SECRET_KEY"] = "a-real-secret-for-the-test-0123456789"
-    refused = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
-                             text=True, check=False)
+    refused = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+    )
     assert refused.returncode != 0 and "PERSONAL_DATA_KEY must be set" in refused.stderr
     env["PERSONAL_DATA_KEY"] = "a-real-personal-data-key"
-    started = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
-                             text=True, check=False)
+    started = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+    )
     assert started.returncode == 0, started.stderr
 
 
@@ -120,10 +128,17 @@ def test_sqlite_runs_in_wal_mode(tmp_path) -> None:  # type: ignore[no-untyped-d
     import subprocess
     import sys
 
-    env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp_path / 'wal.sqlite3'}",
-               GONGHUI_TESTING="1", DJANGO_SETTINGS_MODULE="gonghui.settings")
-    code = ("import django; django.setup(); from django.db import connection;"
-            "c = connection.cursor(); c.execute('PRAGMA journal_mode'); print(c.fetchone()[0])")
-    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
-                            text=True, check=True)
+    env = dict(
+        os.environ,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'wal.sqlite3'}",
+        GONGHUI_TESTING="1",
+        DJANGO_SETTINGS_MODULE="gonghui.settings",
+    )
+    code = (
+        "import django; django.setup(); from django.db import connection;"
+        "c = connection.cursor(); c.execute('PRAGMA journal_mode'); print(c.fetchone()[0])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "wal"

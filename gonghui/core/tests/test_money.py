@@ -20,7 +20,7 @@ def test_yuan_refuses_float_and_garbage() -> None:
     with pytest.raises(TypeError):
         money.yuan(0.1)  # type: ignore[arg-type]  # the point of the test
     for bad in ("abc", "NaN", "Infinity", ""):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="Not an amount of money"):
             money.yuan(bad)
 
 

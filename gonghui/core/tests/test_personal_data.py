@@ -78,15 +78,17 @@ def test_encryption_key_rotation_keeps_old_data_readable() -> None:
     with override_settings(PERSONAL_DATA_KEYS=["new-key", "old-key"]):
         assert pd.decrypt(old_token) == VALID_ID
         assert pd.lookup_hash(VALID_ID) == old_hash
-    with override_settings(PERSONAL_DATA_KEYS=["other-key"]), pytest.raises(ValueError):
+    with (
+        override_settings(PERSONAL_DATA_KEYS=["other-key"]),
+        pytest.raises(ValueError, match="Cannot decrypt"),
+    ):
         pd.decrypt(old_token)
 
 
 def test_lookup_hash_is_keyed_stable_and_normalised() -> None:
     assert pd.lookup_hash(VALID_ID) == pd.lookup_hash(" 11010519491231002x ")
     assert VALID_ID not in pd.lookup_hash(VALID_ID)
-    with override_settings(PERSONAL_DATA_KEYS=["another-key"]):
-        assert pd.lookup_hash(VALID_ID) != pd.lookup_hash("")
+    assert len(pd.lookup_hash(VALID_ID)) == 64
 
 
 def test_lookup_hash_changes_with_the_key() -> None:

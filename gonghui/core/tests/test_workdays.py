@@ -31,9 +31,10 @@ def test_r06_national_day_week_is_skipped_and_adjusted_saturday_counts() -> None
 
 
 def test_r06_five_working_days_over_spring_festival_2026() -> None:
+    # 15–23 February off; Saturday 14 February is a working day.
     result = add_working_days(D(2026, 2, 13), 5)
     assert not result.estimated
-    assert result.value > D(2026, 2, 23)
+    assert result.value == D(2026, 2, 27)
 
 
 def test_add_zero_days_rolls_to_next_working_day() -> None:

@@ -61,6 +61,8 @@ def login(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def login_otp(request: HttpRequest) -> HttpResponse:
     user_id = request.session.get(PENDING_USER)
+    if user_id is None:
+        return redirect("core:login")
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
     if user is None:
         return redirect("core:login")
@@ -91,8 +93,8 @@ class PasswordChange(PasswordChangeView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        services.audit_record(actor=self.request.user, action="user.password_change",
-                              obj=self.request.user)  # type: ignore[arg-type]  # login_required
+        user: User = form.user
+        services.audit_record(actor=user, action="user.password_change", obj=user)
         messages.success(self.request, _("Your password has been changed."))
         return response
 
@@ -104,8 +106,9 @@ def account(request: HttpRequest) -> HttpResponse:
     pending = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     qr_svg = ""
     if pending is not None:
-        image = qrcode.make(pending.config_url, image_factory=qrcode.image.svg.SvgPathImage,
-                            box_size=8)
+        image = qrcode.make(
+            pending.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8
+        )
         qr_svg = image.to_string(encoding="unicode")
     context = {
         "roles": [(ROLES[a.role].label, a.org) for a in assignments],
@@ -134,8 +137,9 @@ def totp_start(request: HttpRequest) -> HttpResponse:
 def totp_confirm(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]  # login_required
     form = OtpTokenForm(request.POST)
-    if form.is_valid() and services.totp_device_confirm(actor=user,
-                                                        token=form.cleaned_data["token"]):
+    if form.is_valid() and services.totp_device_confirm(
+        actor=user, token=form.cleaned_data["token"]
+    ):
         messages.success(request, _("Two-factor login is on."))
     else:
         messages.error(request, _("That code is wrong or has expired. Try the newest one."))
@@ -147,8 +151,9 @@ def totp_confirm(request: HttpRequest) -> HttpResponse:
 def totp_remove(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]  # login_required
     form = OtpTokenForm(request.POST)
-    if form.is_valid() and services.totp_device_remove(actor=user,
-                                                       token=form.cleaned_data["token"]):
+    if form.is_valid() and services.totp_device_remove(
+        actor=user, token=form.cleaned_data["token"]
+    ):
         messages.success(request, _("Two-factor login is off."))
     else:
         messages.error(request, _("That code is wrong or has expired. Try the newest one."))

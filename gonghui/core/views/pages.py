@@ -105,7 +105,7 @@ def calendar_year(request: HttpRequest, year: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]  # login_required
     require(user, Perm.CALENDAR_MANAGE)
     existing = selectors.calendar_year_for(year=year)
-    initial = {"year": year}
+    initial: dict[str, object] = {"year": year}
     if existing is not None:
         days = list(existing.days.all())
         initial |= {
@@ -129,9 +129,11 @@ def calendar_year(request: HttpRequest, year: int) -> HttpResponse:
             require(user, Perm.CALENDAR_MANAGE)
         else:
             messages.success(
-                request, _("The official arrangement for %(year)d is saved.")
-                % {"year": form.cleaned_data["year"]}
+                request,
+                _("The official arrangement for %(year)d is saved.")
+                % {"year": form.cleaned_data["year"]},
             )
             return redirect("core:calendar")
-    return render(request, "core/calendar_year.html",
-                  {"form": form, "year": year, "existing": existing})
+    return render(
+        request, "core/calendar_year.html", {"form": form, "year": year, "existing": existing}
+    )
