@@ -8,8 +8,8 @@ from collections.abc import Iterator
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from django.utils import translation
 from django.test import Client
+from django.utils import translation
 
 from gonghui.core.demo import city
 from gonghui.core.models import Org, User
