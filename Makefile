@@ -9,7 +9,7 @@ CHROMIUM ?= /usr/bin/chromium
 SIZE ?= default
 PYTEST_ARGS ?=
 
-.PHONY: help env run demo test test-sqlite test-postgres test-browser lint format bench messages clean
+.PHONY: system-deps help env run demo test test-sqlite test-postgres test-browser lint format bench messages clean
 
 help:
 	@echo "make run    set up and serve the demo city on http://127.0.0.1:8000"
@@ -23,6 +23,22 @@ env:
 		|| python3 -m pip install --quiet uv
 	@$(UV) sync --frozen --quiet
 
+# Debian packages the tests need: Chromium and CJK fonts for the browser tests, gettext for the
+# catalogue check. Installed when missing and we may (root with apt-get); else said loudly.
+SYSTEM_DEPS_MISSING = $(strip \
+	$(if $(wildcard $(CHROMIUM)),,chromium) \
+	$(if $(shell fc-list 2>/dev/null | grep -i "Noto Sans CJK"),,fonts-noto-cjk) \
+	$(if $(shell command -v xgettext 2>/dev/null),,gettext))
+system-deps:
+	@if [ -n "$(SYSTEM_DEPS_MISSING)" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing Debian packages: $(SYSTEM_DEPS_MISSING)"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_DEPS_MISSING) >/dev/null; \
+		else \
+			echo "!!!!!! Missing Debian packages: $(SYSTEM_DEPS_MISSING) (sudo apt-get install $(SYSTEM_DEPS_MISSING)) !!!!!!"; \
+		fi; \
+	fi
+
 run: env
 	@mkdir -p var
 	DEBUG=1 DEMO=1 $(PY) manage.py migrate --no-input
@@ -34,7 +50,7 @@ demo: env
 	DEBUG=1 DEMO=1 $(PY) manage.py migrate --no-input
 	DEBUG=1 DEMO=1 $(PY) manage.py demo_load
 
-test: env
+test: env system-deps
 	@$(MAKE) --no-print-directory test-sqlite
 	@if $(PY) -c "import psycopg; psycopg.connect('$(PG_TEST_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 		$(MAKE) --no-print-directory test-postgres; \

@@ -7,7 +7,7 @@ import datetime as dt
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from gonghui.core import services
@@ -62,22 +62,22 @@ def me(request: HttpRequest) -> MeOut:
 
 
 @router.post("/tokens", response={201: TokenOut, 401: ErrorOut, 429: ErrorOut}, auth=None)
-def token_create(request: HttpRequest, payload: TokenIn) -> tuple[int, TokenOut | ErrorOut]:
+def token_create(request: HttpRequest, payload: TokenIn) -> Status[TokenOut | ErrorOut]:
     """Exchange a username and password for a bearer token (the same lockout as the web)."""
     user = authenticate(request, username=payload.username, password=payload.password)
     if getattr(request, "axes_locked_out", False):
-        return 429, ErrorOut(code="locked_out", detail="Too many failed attempts; wait.")
+        return Status(429, ErrorOut(code="locked_out", detail="Too many failed attempts; wait."))
     if not isinstance(user, User):
-        return 401, ErrorOut(code="bad_credentials", detail="Wrong username or password.")
+        return Status(401, ErrorOut(code="bad_credentials", detail="Wrong username or password."))
     token, key = services.api_token_create(actor=user, name=payload.name)
-    return 201, TokenOut(id=token.pk, token=key, created_at=token.created_at)
+    return Status(201, TokenOut(id=token.pk, token=key, created_at=token.created_at))
 
 
 @router.delete("/tokens/{token_id}", response={204: None})
-def token_revoke(request: HttpRequest, token_id: int) -> tuple[int, None]:
+def token_revoke(request: HttpRequest, token_id: int) -> Status[None]:
     user: User = request.user  # type: ignore[assignment]  # auth guarantees a user
     token = get_object_or_404(ApiToken, pk=token_id, user=user)
     if token.revoked_at is not None:
         raise HttpError(410, "Already revoked.")
     services.api_token_revoke(actor=user, token=token)
-    return 204, None
+    return Status(204, None)
