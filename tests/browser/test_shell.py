@@ -94,3 +94,12 @@ def test_error_page_in_site_style(desk: Visit) -> None:
     desk.goto("/no-such-page/")
     assert desk.page.get_by_role("heading", name="页面不存在").is_visible()
     desk.screenshot("404")
+
+
+def test_api_docs_render_from_our_own_static_files(desk: Visit) -> None:
+    # Swagger UI is django-ninja's bundled developer page, not one union users see; axe flags
+    # its own markup (no lang, nested buttons), so this visit checks only that it renders
+    # under our CSP from our own static files (the fixture asserts no request left the server).
+    desk.page.goto(desk.base_url + "/api/docs")
+    desk.page.get_by_text("/api/v1/me").first.wait_for()
+    desk.screenshot("api-docs")
