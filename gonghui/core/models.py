@@ -3,6 +3,7 @@ the append-only audit log, the official working-day calendar and API tokens."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser
@@ -212,3 +213,51 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.name}"
+
+
+class ProgressState(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class TaskProgress(models.Model):
+    """How far a piece of long work (an import, an export, a bulk approval) has got, for the
+    live progress bar its page shows. The task updates it; its owner watches it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    label = models.CharField(_("work"), max_length=120)
+    state = models.CharField(
+        _("state"), max_length=10, choices=ProgressState.choices, default=ProgressState.QUEUED
+    )
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    message = models.TextField(_("message"), blank=True)
+    result_url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("task progress")
+        verbose_name_plural = _("task progress")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(done__lte=models.F("total")) | Q(total=0), name="progress_done_le_total"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.done}/{self.total}"
+
+    @property
+    def percent(self) -> int:
+        if self.state == ProgressState.SUCCEEDED:
+            return 100
+        return int(self.done * 100 / self.total) if self.total else 0
+
+    @property
+    def finished(self) -> bool:
+        return self.state in {ProgressState.SUCCEEDED, ProgressState.FAILED}

@@ -18,4 +18,5 @@ urlpatterns = [
     path("audit/", pages.audit, name="audit"),
     path("calendar/", pages.calendar, name="calendar"),
     path("calendar/<int:year>/", pages.calendar_year, name="calendar_year"),
+    path("progress/<uuid:pk>/", pages.progress, name="progress"),
 ]

@@ -8,6 +8,7 @@ from typing import Any
 from django import template
 
 from gonghui.core import money, personal_data
+from gonghui.core.models import TaskProgress
 from gonghui.core.workdays import WorkdayResult
 
 register = template.Library()
@@ -36,6 +37,12 @@ def mask_id(value: str) -> str:
 @register.filter
 def mask_phone(value: str) -> str:
     return personal_data.mask_phone(value or "")
+
+
+@register.inclusion_tag("core/_partials/progress.html")
+def progress_bar(progress: TaskProgress) -> dict[str, Any]:
+    """The live bar of a piece of long work; it polls until the work ends."""
+    return {"progress": progress}
 
 
 @register.inclusion_tag("core/_partials/workday_result.html")

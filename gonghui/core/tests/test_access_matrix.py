@@ -43,6 +43,7 @@ MATRIX: dict[str, tuple[dict[str, object], dict[str, int]]] = {
     "core:audit": ({}, _all(404) | {"city_admin": 200}),
     "core:calendar": ({}, _all(200) | {"courier_worker": 404}),
     "core:calendar_year": ({"year": 2030}, _all(404) | {"city_admin": 200}),
+    "core:progress": ({"pk": "00000000-0000-0000-0000-000000000000"}, _all(404)),
     "set_language": ({}, _all(302, anonymous=302)),
 }
 API_MATRIX: dict[str, dict[str, int]] = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,6 +20,7 @@ from gonghui.core.forms import AuditFilterForm, CalendarYearForm, WorkdayCalcula
 from gonghui.core.models import User
 from gonghui.core.navigation import NAV
 from gonghui.core.permissions import ROLES, Perm
+from gonghui.core.progress import get_progress_for
 from gonghui.core.scoping import actor_can, orgs_for, require, roles_of
 from gonghui.core.workdays import (
     CC_LAST_YEAR,
@@ -28,6 +30,14 @@ from gonghui.core.workdays import (
 )
 
 AUDIT_PAGE_SIZE = 50
+
+
+@login_required
+@require_GET
+def progress(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """The live progress bar of one piece of long work (polled by htmx)."""
+    item = get_progress_for(request.user, pk)
+    return render(request, "core/_partials/progress.html", {"progress": item})
 
 
 def _is_htmx(request: HttpRequest) -> bool:
