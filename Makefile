@@ -6,7 +6,7 @@ UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 PY := .venv/bin/python
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 CHROMIUM ?= /usr/bin/chromium
-SIZE ?= default
+SIZE ?= 20000
 PYTEST_ARGS ?=
 
 .PHONY: system-deps help env run demo test test-sqlite test-postgres test-browser lint format bench messages clean
@@ -42,13 +42,13 @@ system-deps:
 run: env
 	@mkdir -p var
 	DEBUG=1 DEMO=1 $(PY) manage.py migrate --no-input
-	DEBUG=1 DEMO=1 $(PY) manage.py demo_load
+	DEBUG=1 DEMO=1 $(PY) manage.py demo_load --size $(SIZE)
 	@echo "Serving http://127.0.0.1:8000 (Ctrl-C stops)"
 	DEBUG=1 DEMO=1 $(PY) manage.py runserver 127.0.0.1:8000
 
 demo: env
 	DEBUG=1 DEMO=1 $(PY) manage.py migrate --no-input
-	DEBUG=1 DEMO=1 $(PY) manage.py demo_load
+	DEBUG=1 DEMO=1 $(PY) manage.py demo_load --size $(SIZE)
 
 test: env system-deps
 	@$(MAKE) --no-print-directory test-sqlite

@@ -5,6 +5,7 @@ from gonghui.api.main import api
 
 urlpatterns = [
     path("", include("gonghui.core.urls")),
+    path("", include("gonghui.orgs.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

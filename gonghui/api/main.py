@@ -15,6 +15,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from gonghui.core.api import router as core_router
 from gonghui.core.services import api_token_authenticate
+from gonghui.orgs.api import router as orgs_router
 
 
 class TokenAuth(HttpBearer):
@@ -68,3 +69,4 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 api.add_router("/v1/", core_router)
+api.add_router("/v1/", orgs_router)

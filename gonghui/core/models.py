@@ -55,6 +55,13 @@ class Org(models.Model):
     )
     level = models.PositiveSmallIntegerField(_("level"), editable=False)
     path = models.CharField(max_length=255, editable=False, db_index=True)
+    chair_name = models.CharField(_("chair"), max_length=60, blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=60, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    join_decision_days = models.PositiveSmallIntegerField(
+        _("working days to decide a join application"), default=3
+    )
 
     class Meta:
         verbose_name = _("organisation")

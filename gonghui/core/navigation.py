@@ -20,6 +20,10 @@ class NavItem:
 
 NAV: tuple[NavItem, ...] = (
     NavItem(_("Home"), "core:home", Perm.HOME_VIEW),
+    NavItem(_("Organisations"), "orgs:tree", Perm.ORG_VIEW),
+    NavItem(_("Members"), "orgs:members", Perm.MEMBER_VIEW),
+    NavItem(_("Applications"), "orgs:applications", Perm.MEMBER_VIEW),
+    NavItem(_("Roster import"), "orgs:roster_upload", Perm.MEMBER_MANAGE),
     NavItem(_("Working-day calendar"), "core:calendar", Perm.CALENDAR_VIEW),
     NavItem(_("Audit log"), "core:audit", Perm.AUDIT_VIEW),
 )

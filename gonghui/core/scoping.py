@@ -16,7 +16,7 @@ from gonghui.core.permissions import ROLES, ROOT_ONLY, Perm
 Actor = User | AnonymousUser
 
 
-def _grants(actor: Actor, perm: Perm) -> list[RoleAssignment]:
+def grants_for(actor: Actor, perm: Perm) -> list[RoleAssignment]:
     if not actor.is_authenticated:
         return []
     cache: dict[str, list[RoleAssignment]] | None = getattr(actor, "_gonghui_grants", None)
@@ -35,7 +35,7 @@ def _grants(actor: Actor, perm: Perm) -> list[RoleAssignment]:
 
 def actor_can(actor: Actor, perm: Perm, org: Org | None = None) -> bool:
     """True when the actor holds `perm` at `org` or above it; with no org, anywhere."""
-    grants = _grants(actor, perm)
+    grants = grants_for(actor, perm)
     if org is None:
         return bool(grants)
     return any(org.path.startswith(grant.org.path) for grant in grants)
@@ -43,7 +43,7 @@ def actor_can(actor: Actor, perm: Perm, org: Org | None = None) -> bool:
 
 def orgs_for(actor: Actor, perm: Perm) -> QuerySet[Org]:
     """Every org in the subtrees where the actor holds `perm` (none for anonymous)."""
-    grants = _grants(actor, perm)
+    grants = grants_for(actor, perm)
     if not grants:
         return Org.objects.none()
     return Org.objects.filter(reduce(or_, (Q(path__startswith=g.org.path) for g in grants)))
@@ -51,7 +51,7 @@ def orgs_for(actor: Actor, perm: Perm) -> QuerySet[Org]:
 
 def org_scope_q(actor: Actor, perm: Perm, field: str = "org") -> Q:
     """A filter for rows owned by an org in the actor's scope; matches nothing when out of it."""
-    grants = _grants(actor, perm)
+    grants = grants_for(actor, perm)
     if not grants:
         return Q(pk__in=[])
     return reduce(or_, (Q(**{f"{field}__path__startswith": g.org.path}) for g in grants))

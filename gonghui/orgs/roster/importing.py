@@ -1,0 +1,330 @@
+"""The roster import's steps, each a service: upload (find the header, guess the mapping), map
+(remember it for the union), check (a task: every row, with progress), import (a task: all or
+nothing, or the valid rows only, in one transaction so nothing is ever half-written)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gonghui.core.models import Org, User
+from gonghui.core.permissions import Perm
+from gonghui.core.personal_data import resident_id_birth_date, resident_id_sex
+from gonghui.core.progress import progress_advance, progress_fail, progress_finish, progress_start
+from gonghui.core.scoping import actor_can
+from gonghui.core.services import audit_record
+from gonghui.orgs.models import (
+    ImportMode,
+    ImportState,
+    Membership,
+    MembershipState,
+    Person,
+    RosterImport,
+    RosterMapping,
+)
+from gonghui.orgs.roster.checking import CheckedRow, RowChecker
+from gonghui.orgs.roster.reading import (
+    EXTENSIONS,
+    FIELDS,
+    UnreadableFileError,
+    bytes_look_like_spreadsheet,
+    find_header,
+    guess_mapping,
+    iter_rows,
+)
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+MAX_ROWS = 200_000
+MAX_ERRORS_KEPT = 100_000
+PROGRESS_EVERY = 1000
+
+
+def _unions_in_scope(actor: User) -> list[Org]:
+    from gonghui.orgs.selectors import unions_for
+
+    return list(unions_for(actor))
+
+
+@transaction.atomic
+def roster_upload(*, actor: User, org: Org, upload: UploadedFile) -> RosterImport:
+    """Keeps the upload, finds its header row and guesses the column mapping (remembered
+    mappings of this union first). Refuses what is not a readable roster, writing nothing."""
+    if not actor_can(actor, Perm.MEMBER_MANAGE, org):
+        raise PermissionDenied
+    name = Path(upload.name or "roster").name
+    suffix = Path(name).suffix.lower()
+    if suffix not in EXTENSIONS:
+        raise ValidationError(_("Upload an .xlsx, .xls or .csv file."))
+    if upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
+        raise ValidationError(_("The file is larger than 50 MB. Split it into smaller files."))
+    if upload.size == 0:
+        raise ValidationError(_("The file is empty."))
+    head = upload.read(8)
+    upload.seek(0)
+    if not bytes_look_like_spreadsheet(head, suffix):
+        raise ValidationError(
+            _(
+                "The file's content is not a %(kind)s spreadsheet. Save it again from Excel or "
+                "WPS and upload that."
+            )
+            % {"kind": suffix}
+        )
+    item = RosterImport(org=org, owner=actor, file_name=name[:200])
+    item.file.save(f"{uuid.uuid4().hex}{suffix}", upload, save=False)
+    try:
+        header_row, headers = find_header(Path(item.file.path))
+    except UnreadableFileError as exc:
+        item.file.delete(save=False)
+        raise ValidationError(str(exc)) from exc
+    remembered = RosterMapping.objects.filter(org=org).values_list("headers", flat=True).first()
+    item.header_row = header_row
+    item.headers = headers
+    item.mapping = guess_mapping(headers, remembered or {})
+    item.save()
+    audit_record(
+        actor=actor,
+        action="roster.upload",
+        org=org,
+        obj=item,
+        after={"file": name, "header_row": header_row},
+    )
+    return item
+
+
+@transaction.atomic
+def roster_map(*, actor: User, item: RosterImport, mapping: dict[str, str]) -> RosterImport:
+    """Saves the user's column mapping, remembers it for the union, and starts the check."""
+    if item.owner_id != actor.pk:
+        raise PermissionDenied
+    if item.state not in (ImportState.UPLOADED, ImportState.CHECKED, ImportState.NOTHING):
+        raise ValidationError(_("This import is under way already."))
+    chosen = [f for f in mapping.values() if f]
+    doubled = sorted({FIELDS[f][0] for f in chosen if chosen.count(f) > 1})
+    if doubled:
+        raise ValidationError(
+            _("Each field can come from one column only: %(fields)s")
+            % {"fields": ", ".join(doubled)}
+        )
+    missing = [FIELDS[f][0] for f in ("name", "id_number") if f not in chosen]
+    if missing:
+        raise ValidationError(
+            _("Choose the column that holds: %(fields)s") % {"fields": ", ".join(missing)}
+        )
+    item.mapping = mapping
+    item.state = ImportState.CHECKING
+    item.progress = progress_start(
+        actor=actor, label=_("Checking %(file)s") % {"file": item.file_name}, org=item.org
+    )
+    item.save()
+    remembered = {
+        item.headers[int(i)]: f
+        for i, f in mapping.items()
+        if f and int(i) < len(item.headers) and item.headers[int(i)]
+    }
+    RosterMapping.objects.update_or_create(org=item.org, defaults={"headers": remembered})
+    from gonghui.orgs.tasks import roster_check_task
+
+    transaction.on_commit(lambda: roster_check_task.enqueue(str(item.pk)))
+    return item
+
+
+def _data_rows(item: RosterImport) -> Iterator[tuple[int, list[Any]]]:
+    for index, row in enumerate(iter_rows(Path(item.file.path))):
+        if index <= item.header_row:
+            continue
+        if all(cell is None or str(cell).strip() == "" for cell in row):
+            continue
+        yield index + 1, row
+
+
+def _checked_rows(item: RosterImport) -> Iterator[CheckedRow]:
+    checker = RowChecker(
+        org=item.org,
+        headers=item.headers,
+        mapping=item.mapping,
+        unions=_unions_in_scope(item.owner),
+    )
+    yield from checker.check(_data_rows(item))
+
+
+def roster_check(*, import_id: uuid.UUID) -> RosterImport:
+    """Checks every row and keeps every error; writes no member (the task runs this)."""
+    item = RosterImport.objects.select_related("org", "owner", "progress").get(pk=import_id)
+    assert item.progress is not None
+    total = errors_kept = valid = 0
+    errors: list[list[Any]] = []
+    try:
+        for row in _checked_rows(item):
+            total += 1
+            if total > MAX_ROWS:
+                raise UnreadableFileError(
+                    _("The file has more than %(max)d rows; split it into smaller files.")
+                    % {"max": MAX_ROWS}
+                )
+            if row.valid:
+                valid += 1
+            for column, reason in row.errors:
+                if errors_kept < MAX_ERRORS_KEPT:
+                    errors.append([row.number, column, reason])
+                    errors_kept += 1
+            if total % PROGRESS_EVERY == 0:
+                progress_advance(progress_id=item.progress.pk, done=total, total=0)
+    except UnreadableFileError as exc:
+        RosterImport.objects.filter(pk=item.pk).update(state=ImportState.FAILED)
+        progress_fail(progress_id=item.progress.pk, message=str(exc))
+        return item
+    if total == 0:
+        RosterImport.objects.filter(pk=item.pk).update(state=ImportState.FAILED)
+        progress_fail(
+            progress_id=item.progress.pk,
+            message=_("The file has a header row but no members below it."),
+        )
+        return item
+    RosterImport.objects.filter(pk=item.pk).update(
+        state=ImportState.CHECKED, row_count=total, valid_count=valid, errors=errors
+    )
+    progress_finish(
+        progress_id=item.progress.pk,
+        message=_("%(total)d rows checked: %(valid)d valid, %(bad)d with errors.")
+        % {"total": total, "valid": valid, "bad": total - valid},
+    )
+    return item
+
+
+@transaction.atomic
+def roster_commit(*, actor: User, item: RosterImport, mode: str) -> RosterImport:
+    """The user's choice after the check: all or nothing, or the valid rows only."""
+    if item.owner_id != actor.pk:
+        raise PermissionDenied
+    locked = RosterImport.objects.select_for_update().get(pk=item.pk)
+    if locked.state != ImportState.CHECKED:
+        raise ValidationError(_("Check the file before importing it."))
+    if mode not in ImportMode.values:
+        raise ValidationError(_("Choose how to import."))
+    locked.mode = mode
+    locked.state = ImportState.IMPORTING
+    locked.progress = progress_start(
+        actor=actor,
+        label=_("Importing %(file)s") % {"file": locked.file_name},
+        org=locked.org,
+        total=locked.row_count,
+    )
+    locked.save()
+    from gonghui.orgs.tasks import roster_import_task
+
+    transaction.on_commit(lambda: roster_import_task.enqueue(str(locked.pk)))
+    return locked
+
+
+def roster_import_run(*, import_id: uuid.UUID) -> RosterImport:
+    """Checks the rows again against the database as it is now, then writes people and
+    memberships in ONE transaction: all rows or none (mode "all"), or every valid row."""
+    item = RosterImport.objects.select_related("org", "owner", "progress").get(pk=import_id)
+    assert item.progress is not None
+    progress_id = item.progress.pk
+    good: list[CheckedRow] = []
+    bad = 0
+    for index, row in enumerate(_checked_rows(item), start=1):
+        if row.valid:
+            good.append(row)
+        else:
+            bad += 1
+        if index % PROGRESS_EVERY == 0:
+            progress_advance(progress_id=progress_id, done=min(index, item.row_count) // 2)
+    if (bad and item.mode == ImportMode.ALL_OR_NOTHING) or not good:
+        RosterImport.objects.filter(pk=item.pk).update(state=ImportState.NOTHING)
+        progress_fail(
+            progress_id=progress_id,
+            message=_(
+                "Nothing was imported: %(bad)d rows have errors. Fix them and upload "
+                "the file again, or import the valid rows only."
+            )
+            % {"bad": bad}
+            if bad
+            else _("Nothing was imported: no valid rows."),
+        )
+        return item
+    try:
+        created = _write(item, good)
+    except IntegrityError:
+        RosterImport.objects.filter(pk=item.pk).update(state=ImportState.NOTHING)
+        progress_fail(
+            progress_id=progress_id,
+            message=_(
+                "Nothing was imported: someone registered some of these people while "
+                "the file was being imported. Check the file again."
+            ),
+        )
+        return item
+    RosterImport.objects.filter(pk=item.pk).update(state=ImportState.DONE, imported_count=created)
+    progress_finish(
+        progress_id=progress_id,
+        message=_("%(count)d members imported into %(org)s; %(skipped)d rows skipped.")
+        % {"count": created, "org": item.org.name, "skipped": bad},
+        result_url=f"/members/?org={item.org_id}",
+    )
+    return item
+
+
+@transaction.atomic
+def _write(item: RosterImport, rows: list[CheckedRow]) -> int:
+    hashes = [row.values["id_hash"] for row in rows]
+    existing = dict(Person.objects.filter(id_hash__in=hashes).values_list("id_hash", "pk"))
+    new_people = [
+        Person(
+            id_hash=row.values["id_hash"],
+            id_number=row.values["id_number"],
+            name=row.values["name"],
+            sex=resident_id_sex(row.values["id_number"]),
+            birth_date=resident_id_birth_date(row.values["id_number"]),
+            phone=row.values["phone"],
+            education=row.values["education"],
+            skill_grade=row.values["skill_grade"],
+            political_status=row.values["political_status"],
+            employer_id=row.values["employer_id"],
+            employer_name=row.values["employer_name"],
+            job_type=row.values["job_type"],
+            new_employment_form=row.values["new_employment_form"],
+            platform=row.values["platform"],
+        )
+        for row in rows
+        if row.values["id_hash"] not in existing
+    ]
+    for batch_start in range(0, len(new_people), 2000):
+        Person.objects.bulk_create(new_people[batch_start : batch_start + 2000])
+    ids = dict(Person.objects.filter(id_hash__in=hashes).values_list("id_hash", "pk"))
+    now = timezone.now()
+    memberships = [
+        Membership(
+            org=row.values["union"],
+            person_id=ids[row.values["id_hash"]],
+            state=MembershipState.ACTIVE,
+            start_date=row.values["start_date"],
+            decided_at=now,
+            decided_by=item.owner,
+        )
+        for row in rows
+    ]
+    for batch_start in range(0, len(memberships), 2000):
+        Membership.objects.bulk_create(memberships[batch_start : batch_start + 2000])
+    audit_record(
+        actor=item.owner,
+        action="roster.import",
+        org=item.org,
+        obj=item,
+        after={
+            "file": item.file_name,
+            "members": len(memberships),
+            "new_people": len(new_people),
+            "mode": item.mode,
+        },
+    )
+    return len(memberships)

@@ -1,0 +1,158 @@
+"""Every read about orgs, enterprises, people and memberships, scoped to the actor (R1)."""
+
+from __future__ import annotations
+
+import re
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from gonghui.core.models import Org
+from gonghui.core.permissions import Perm
+from gonghui.core.personal_data import lookup_hash
+from gonghui.core.scoping import Actor, actor_can, grants_for, org_scope_q, orgs_for
+from gonghui.orgs.models import CURRENT_STATES, Membership, MembershipState, Person
+
+ID_LIKE = re.compile(r"^\d{17}[\dXx]$")
+
+
+def org_roots_for(actor: Actor, perm: Perm = Perm.ORG_VIEW) -> list[Org]:
+    """The tops of the actor's scope: the orgs they hold `perm` at, without nested ones."""
+    orgs = sorted({g.org for g in grants_for(actor, perm)}, key=lambda o: o.path)
+    roots: list[Org] = []
+    for org in orgs:
+        if not any(org.path.startswith(root.path) for root in roots):
+            roots.append(org)
+    return roots
+
+
+def org_get_for(actor: Actor, pk: int, perm: Perm = Perm.ORG_VIEW) -> Org:
+    """One org in the actor's scope; out of scope and missing are both 404."""
+    org = Org.objects.select_related("parent").filter(pk=pk).first()
+    if org is None or not actor_can(actor, perm, org):
+        raise Http404
+    return org
+
+
+def org_children(*, org: Org) -> QuerySet[Org]:
+    """An org's direct children, each with its number of sub-orgs and current members."""
+    return (
+        Org.objects.filter(parent=org)
+        .annotate(
+            child_count=Count("children", distinct=True),
+        )
+        .order_by("kind", "name")
+    )
+
+
+def org_search(*, actor: Actor, q: str, limit: int = 50) -> QuerySet[Org]:
+    return (
+        orgs_for(actor, Perm.ORG_VIEW)
+        .filter(Q(name__icontains=q) | Q(code__iexact=q))
+        .select_related("parent")
+        .order_by("level", "name")[:limit]
+    )
+
+
+def org_figures(*, org: Org) -> dict[str, int]:
+    """Key figures of an org's subtree, in one query over memberships and one over orgs."""
+    subtree = Q(org__path__startswith=org.path)
+    members = Membership.objects.filter(subtree).aggregate(
+        active=Count("pk", filter=Q(state=MembershipState.ACTIVE)),
+        retained=Count("pk", filter=Q(state=MembershipState.RETAINED)),
+        applied=Count("pk", filter=Q(state=MembershipState.APPLIED)),
+        overdue=Count(
+            "pk",
+            filter=Q(state=MembershipState.APPLIED, decide_by__lt=timezone.localdate()),
+        ),
+        new_form=Count(
+            "pk",
+            filter=Q(state__in=CURRENT_STATES) & ~Q(person__new_employment_form=""),
+        ),
+    )
+    unions = Org.objects.filter(path__startswith=org.path).exclude(pk=org.pk).count()
+    return {**members, "unions": unions}
+
+
+def members_for(
+    *,
+    actor: Actor,
+    org: Org | None = None,
+    q: str = "",
+    state: str = "",
+    new_form: str = "",
+    skill_grade: int | None = None,
+) -> QuerySet[Membership]:
+    """Memberships in the actor's member.view scope, newest first, ready for a list page."""
+    rows = Membership.objects.filter(org_scope_q(actor, Perm.MEMBER_VIEW))
+    if org is not None:
+        rows = rows.filter(org__path__startswith=org.path)
+    if state == "current":
+        rows = rows.filter(state__in=CURRENT_STATES)
+    elif state:
+        rows = rows.filter(state=state)
+    if new_form == "any":
+        rows = rows.exclude(person__new_employment_form="")
+    elif new_form:
+        rows = rows.filter(person__new_employment_form=new_form)
+    if skill_grade is not None:
+        rows = rows.filter(person__skill_grade=skill_grade)
+    q = q.strip()
+    if q:
+        if ID_LIKE.match(q):
+            rows = rows.filter(person__id_hash=lookup_hash(q))
+        else:
+            rows = rows.filter(person__name__startswith=q)
+    return rows.select_related("person", "person__employer", "org").order_by("-pk")
+
+
+def applications_for(*, actor: Actor, overdue_only: bool = False) -> QuerySet[Membership]:
+    rows = Membership.objects.filter(
+        org_scope_q(actor, Perm.MEMBER_VIEW), state=MembershipState.APPLIED
+    )
+    if overdue_only:
+        rows = rows.filter(decide_by__lt=timezone.localdate())
+    return rows.select_related("person", "org").order_by("decide_by", "pk")
+
+
+def person_get_for(actor: Actor, pk: int) -> tuple[Person, Membership]:
+    """A person the actor may see (one of their memberships lies in the actor's scope), and the
+    membership that puts them there (the current one if it is in scope)."""
+    person = Person.objects.select_related("employer").filter(pk=pk).first()
+    if person is None:
+        raise Http404
+    memberships = [
+        m
+        for m in Membership.objects.filter(person=person).select_related("org")
+        if actor_can(actor, Perm.MEMBER_VIEW, m.org)
+    ]
+    if not memberships:
+        raise Http404
+    memberships.sort(key=lambda m: (m.state not in CURRENT_STATES, m.state != "applied", -m.pk))
+    return person, memberships[0]
+
+
+def membership_history(*, person: Person) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(person=person)
+        .select_related("org")
+        .order_by("start_date", "applied_at", "pk")
+    )
+
+
+def membership_get_for(actor: Actor, pk: int, perm: Perm = Perm.MEMBER_MANAGE) -> Membership:
+    membership = Membership.objects.select_related("person", "org").filter(pk=pk).first()
+    if membership is None or not actor_can(actor, perm, membership.org):
+        raise Http404
+    return membership
+
+
+def unions_for(actor: Actor, perm: Perm = Perm.MEMBER_MANAGE) -> QuerySet[Org]:
+    """Grassroots and joint unions where the actor may act."""
+    return orgs_for(actor, perm).filter(kind__in=["grassroots", "joint"]).order_by("path")
+
+
+def joinable_unions() -> QuerySet[Org]:
+    """Unions a worker may apply to online; the industry federations' joint unions first."""
+    return Org.objects.filter(kind__in=["joint", "grassroots"]).order_by("-kind", "name")

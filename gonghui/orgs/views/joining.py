@@ -1,0 +1,115 @@
+"""Joining online (R3): a worker applies on a phone page; the union decides within its
+deadline; overdue applications are highlighted for the level above."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from gonghui.core.permissions import Perm
+from gonghui.core.scoping import require
+from gonghui.orgs import selectors, services
+from gonghui.orgs.forms import JoinForm, RefuseForm
+from gonghui.orgs.models import Membership
+
+JOIN_LIMIT = 10  # applications per address per hour
+
+
+def _client_ip(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+@require_http_methods(["GET", "POST"])
+def join(request: HttpRequest) -> HttpResponse:
+    """The public application page; no login needed, so it is rate-limited per address."""
+    form = JoinForm(request.POST or None, initial={"union": request.GET.get("union")})
+    form.fields["union"].queryset = selectors.joinable_unions()  # type: ignore[attr-defined]  # ModelChoiceField
+    standing: Membership | None = None
+    if request.method == "POST":
+        key = f"orgs:join:{_client_ip(request)}"
+        attempts = cache.get_or_set(key, 0, 3600)
+        if attempts >= JOIN_LIMIT:
+            form.add_error(
+                None, _("Too many applications from this network; try again in an hour.")
+            )
+        elif form.is_valid():
+            cache.incr(key)
+            data = form.cleaned_data
+            try:
+                person = services.person_find(data["id_number"]) or services.person_create(
+                    actor=None,
+                    org=data["union"],
+                    id_number=data["id_number"],
+                    name=data["name"],
+                    phone=data["phone"],
+                    employer_name=data["employer_name"],
+                    new_employment_form=data["new_employment_form"] or "",
+                    platform=data["platform"],
+                )
+                if person.name != data["name"].strip():
+                    raise ValidationError(
+                        _(
+                            "The name does not match the one registered with "
+                            "this ID number. Ask your union for help."
+                        )
+                    )
+                membership = services.membership_apply(person=person, org=data["union"])
+            except ValidationError as exc:
+                person = services.person_find(data["id_number"])
+                standing = services.application_status(person) if person else None
+                form.add_error(None, exc)
+            else:
+                return render(request, "orgs/join_done.html", {"membership": membership})
+    return render(request, "orgs/join.html", {"form": form, "standing": standing})
+
+
+@login_required
+@require_GET
+def applications(request: HttpRequest) -> HttpResponse:
+    """Open applications in the actor's scope, the overdue first; the level above sees the
+    overdue ones of its unions highlighted."""
+    require(request.user, Perm.MEMBER_VIEW)
+    overdue_only = request.GET.get("overdue") == "1"
+    rows = selectors.applications_for(actor=request.user, overdue_only=overdue_only)
+    context = {
+        "rows": rows[:200],
+        "overdue_only": overdue_only,
+        "refuse_form": RefuseForm(),
+        "total": rows.count(),
+    }
+    return render(request, "orgs/applications.html", context)
+
+
+@login_required
+@require_POST
+def application_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = selectors.membership_get_for(request.user, pk)
+    decision = request.POST.get("decision")
+    try:
+        if decision == "approve":
+            services.membership_approve(actor=request.user, membership=membership)  # type: ignore[arg-type]  # login_required
+            messages.success(
+                request, _("%(name)s is now a member.") % {"name": membership.person.name}
+            )
+        else:
+            form = RefuseForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Give the reason for refusing; the applicant will see it."))
+            services.membership_refuse(
+                actor=request.user,
+                membership=membership,  # type: ignore[arg-type]  # login_required
+                reason=form.cleaned_data["reason"],
+            )
+            messages.success(
+                request,
+                _("The application of %(name)s is refused.") % {"name": membership.person.name},
+            )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("orgs:applications")

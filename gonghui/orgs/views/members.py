@@ -1,0 +1,183 @@
+"""The member list, a member's page (masked unless the role may see more, each full view
+audited), transfer and ending a membership, and the export."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from gonghui.core.models import User
+from gonghui.core.permissions import Perm
+from gonghui.core.progress import get_progress_for, progress_start
+from gonghui.core.scoping import actor_can, orgs_for, require
+from gonghui.orgs import selectors, services
+from gonghui.orgs.forms import EndForm, MemberFilterForm, TransferForm
+from gonghui.orgs.models import MembershipState
+from gonghui.orgs.roster.exporting import export_path
+
+PAGE_SIZE = 50
+
+
+def _user(request: HttpRequest) -> User:
+    user: User = request.user  # type: ignore[assignment]  # login_required
+    return user
+
+
+@login_required
+@require_GET
+def member_list(request: HttpRequest) -> HttpResponse:
+    actor = _user(request)
+    require(actor, Perm.MEMBER_VIEW)
+    form = MemberFilterForm(request.GET or None, initial={"state": "current"})
+    form.fields["org"].queryset = orgs_for(actor, Perm.MEMBER_VIEW)  # type: ignore[attr-defined]  # ModelChoiceField
+    filters = form.cleaned_data if form.is_valid() else {}
+    rows = selectors.members_for(
+        actor=actor,
+        org=filters.get("org"),
+        q=filters.get("q") or "",
+        state=filters.get("state", "current") if request.GET else "current",
+        new_form=filters.get("new_form") or "",
+        skill_grade=filters.get("skill_grade"),
+    )
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "can_export": True,
+        "export_org": filters.get("org"),
+    }
+    is_htmx = request.headers.get("HX-Request") == "true"
+    return render(request, "orgs/members.html#results" if is_htmx else "orgs/members.html", context)
+
+
+@login_required
+@require_GET
+def member_page(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _user(request)
+    person, membership = selectors.person_get_for(actor, pk)
+    can_manage = actor_can(actor, Perm.MEMBER_MANAGE, membership.org)
+    transfer = TransferForm(initial={"on": timezone.localdate()})
+    transfer.fields["to_org"].queryset = selectors.joinable_unions().exclude(pk=membership.org_id)  # type: ignore[attr-defined]  # ModelChoiceField
+    context = {
+        "person": person,
+        "membership": membership,
+        "history": selectors.membership_history(person=person),
+        "can_manage": can_manage and membership.state in ("active", "retained"),
+        "can_reveal": actor_can(actor, Perm.PERSONAL_DATA_VIEW, membership.org),
+        "transfer_form": transfer,
+        "end_form": EndForm(),
+    }
+    return render(request, "orgs/member.html", context)
+
+
+@login_required
+@require_POST
+def member_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    """The full ID number and phone, for roles that need them; every view is audited."""
+    actor = _user(request)
+    person, membership = selectors.person_get_for(actor, pk)
+    if not actor_can(actor, Perm.PERSONAL_DATA_VIEW, membership.org):
+        raise Http404
+    number = services.person_reveal(actor=actor, person=person, org=membership.org)
+    return render(
+        request, "orgs/_partials/revealed.html", {"id_number": number, "phone": person.phone}
+    )
+
+
+@login_required
+@require_POST
+def member_transfer(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _user(request)
+    membership = selectors.membership_get_for(actor, pk)
+    form = TransferForm(request.POST)
+    form.fields["to_org"].queryset = selectors.joinable_unions()  # type: ignore[attr-defined]  # ModelChoiceField
+    if form.is_valid():
+        try:
+            services.membership_transfer(
+                actor=actor,
+                membership=membership,
+                to_org=form.cleaned_data["to_org"],
+                on=form.cleaned_data["on"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request, _("Transferred to %(org)s.") % {"org": form.cleaned_data["to_org"].name}
+            )
+    else:
+        messages.error(request, _("Choose the union and the date of the transfer."))
+    return redirect("orgs:member", pk=membership.person_id)
+
+
+@login_required
+@require_POST
+def member_end(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _user(request)
+    membership = selectors.membership_get_for(actor, pk)
+    form = EndForm(request.POST)
+    if form.is_valid():
+        state, reason = form.cleaned_data["state"], form.cleaned_data["reason"]
+        try:
+            if state == MembershipState.RETAINED:
+                services.membership_retain(actor=actor, membership=membership, reason=reason)
+            else:
+                services.membership_end(
+                    actor=actor, membership=membership, state=state, reason=reason
+                )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The membership is updated."))
+    else:
+        messages.error(request, _("Choose how the membership ends and give the reason."))
+    return redirect("orgs:member", pk=membership.person_id)
+
+
+@login_required
+@require_POST
+def member_export(request: HttpRequest) -> HttpResponse:
+    """Starts an export of the current members (of one union, or the whole scope)."""
+    actor = _user(request)
+    require(actor, Perm.MEMBER_VIEW)
+    org_id = request.POST.get("org") or None
+    org = None
+    if org_id:
+        org = orgs_for(actor, Perm.MEMBER_VIEW).filter(pk=org_id).first()
+        if org is None:
+            raise Http404
+    reveal = request.POST.get("reveal") == "1"
+    progress = progress_start(actor=actor, label=_("Exporting members"), org=org)
+    from gonghui.orgs.tasks import member_export_task
+
+    transaction.on_commit(
+        lambda: member_export_task.enqueue(
+            str(progress.pk), actor.pk, org.pk if org else None, reveal
+        )
+    )
+    return render(request, "orgs/export.html", {"progress": progress})
+
+
+@login_required
+@require_GET
+def member_export_download(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    progress = get_progress_for(request.user, pk)
+    path = export_path(progress.pk)
+    if not path.exists():
+        raise Http404
+    name = f"members-{timezone.localdate():%Y%m%d}.xlsx"
+    return FileResponse(path.open("rb"), as_attachment=True, filename=name)
