@@ -26,6 +26,12 @@ def _fresh_state() -> Iterator[None]:
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path_factory) -> None:  # type: ignore[no-untyped-def]
+    """Uploads and exports of a test land in a temporary folder, never in var/."""
+    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
+
+
 @pytest.fixture
 def personas(db: None) -> dict[str, User]:
     city.load()

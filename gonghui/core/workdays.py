@@ -87,6 +87,12 @@ class WorkdayResult:
     estimated_years: tuple[int, ...] = ()
 
     @property
+    def date(self) -> dt.date:
+        if not isinstance(self.value, dt.date):
+            raise TypeError("This result is a count, not a date.")
+        return self.value
+
+    @property
     def estimated(self) -> bool:
         return bool(self.estimated_years)
 

@@ -7,7 +7,9 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from gonghui.core.permissions import Perm
 from gonghui.core.personal_data import mask_id_number, mask_phone
+from gonghui.core.scoping import require
 from gonghui.orgs import selectors
 from gonghui.orgs.models import Membership
 
@@ -74,7 +76,8 @@ def members(
     offset: int = 0,
     limit: int = 50,
 ) -> MemberPage:
-    scope = selectors.org_get_for(request.user, org) if org else None
+    require(request.user, Perm.MEMBER_VIEW)
+    scope = selectors.org_get_for(request.user, org, Perm.MEMBER_VIEW) if org else None
     rows = selectors.members_for(actor=request.user, org=scope, q=q, state=state)
     limit = max(1, min(limit, 200))
     offset = max(0, offset)

@@ -52,7 +52,7 @@ INDUSTRIES = (
     ("信息", "软件"),
 )
 JOINT_STATIONS = ("城东站", "城西站", "高铁站", "开发区站", "大学城站", "老城站")
-PLATFORMS = {
+PLATFORMS: dict[str, tuple[str, ...]] = {
     NewEmploymentForm.COURIER: ("顺丰速运", "中通快递", "圆通速递", "京东物流", "邮政EMS"),
     NewEmploymentForm.RIDER: ("美团", "饿了么"),
     NewEmploymentForm.RIDE_HAILING: ("滴滴出行", "曹操出行"),
@@ -168,7 +168,7 @@ def _people(unions: list[Org], enterprises: list[Enterprise], *, size: int) -> N
             while number in seen:
                 number = resident_id(rng, birth, sex)
             seen.add(number)
-            new_form = ""
+            new_form: str = ""
             if rng.random() < 0.08:
                 new_form = rng.choices(list(PLATFORMS), weights=(45, 40, 10, 5))[0]
                 union = rng.choice(joint)
@@ -225,7 +225,7 @@ def _people(unions: list[Org], enterprises: list[Enterprise], *, size: int) -> N
                         applied_at=timezone.now() - dt.timedelta(days=rng.randint(0, 8)),
                         decide_by=add_working_days(
                             today - dt.timedelta(days=rng.randint(0, 8)), 3
-                        ).value,
+                        ).date,
                     )
                 )
             else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.db import models
 from django.db.models import Q
@@ -261,6 +262,7 @@ class ImportState(models.TextChoices):
 class RosterImport(models.Model):
     """One uploaded roster on its way in: mapping, check, choice, import (all in one go)."""
 
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="roster_imports")
     owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
     file = models.FileField(upload_to="roster-imports/%Y/%m/")

@@ -207,7 +207,7 @@ def membership_apply(*, person: Person, org: Org, actor: User | None = None) -> 
         person=person,
         state=MembershipState.APPLIED,
         applied_at=now,
-        decide_by=add_working_days(timezone.localdate(now), org.join_decision_days).value,
+        decide_by=add_working_days(timezone.localdate(now), org.join_decision_days).date,
     )
     _save_guarded(membership, _("An application for this person arrived a moment ago."))
     audit_record(actor=actor, action="membership.apply", org=org, obj=membership)
@@ -371,4 +371,4 @@ def person_reveal(*, actor: User, person: Person, org: Org) -> str:
     """The full ID number, for roles that need it; every such view is audited (R4, PIPL)."""
     _require(actor, Perm.PERSONAL_DATA_VIEW, org)
     audit_record(actor=actor, action="person.reveal", org=org, obj=person)
-    return person.id_number
+    return str(person.id_number)

@@ -16,11 +16,26 @@ def _menu(client) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def test_city_admin_sees_audit_and_calendar(client_for) -> None:  # type: ignore[no-untyped-def]
-    assert _menu(client_for("city_admin")) == ["首页", "工作日历", "审计日志"]
+    assert _menu(client_for("city_admin")) == [
+        "首页",
+        "组织",
+        "会员",
+        "入会申请",
+        "花名册导入",
+        "工作日历",
+        "审计日志",
+    ]
 
 
 def test_district_staff_sees_calendar_but_not_audit(client_for) -> None:  # type: ignore[no-untyped-def]
-    assert _menu(client_for("donghu_staff")) == ["首页", "工作日历"]
+    assert _menu(client_for("donghu_staff")) == [
+        "首页",
+        "组织",
+        "会员",
+        "入会申请",
+        "花名册导入",
+        "工作日历",
+    ]
 
 
 @pytest.mark.parametrize("username", ["courier_worker", "judge", "bank_officer", "employer_hr"])
@@ -31,4 +46,12 @@ def test_non_staff_see_home_only(client_for, username: str) -> None:  # type: ig
 def test_english_is_selectable(client_for) -> None:  # type: ignore[no-untyped-def]
     client = client_for("city_admin")
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
-    assert _menu(client) == ["Home", "Working-day calendar", "Audit log"]
+    assert _menu(client) == [
+        "Home",
+        "Organisations",
+        "Members",
+        "Applications",
+        "Roster import",
+        "Working-day calendar",
+        "Audit log",
+    ]

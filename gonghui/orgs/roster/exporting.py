@@ -21,7 +21,6 @@ from gonghui.orgs.models import Membership
 from gonghui.orgs.roster.reading import template_rows
 from gonghui.orgs.selectors import members_for
 
-EXPORT_DIR = Path(settings.MEDIA_ROOT) / "exports"
 HEADERS = [
     "姓名",
     "身份证号码",
@@ -43,7 +42,7 @@ HEADERS = [
 
 
 def export_path(progress_id: uuid.UUID) -> Path:
-    return EXPORT_DIR / f"{progress_id}.xlsx"
+    return Path(settings.MEDIA_ROOT) / "exports" / f"{progress_id}.xlsx"
 
 
 def member_export_run(
@@ -55,7 +54,8 @@ def member_export_run(
     rows = members_for(actor=actor, org=org, state="current")
     total = rows.count()
     progress_advance(progress_id=progress_id, done=0, total=total)
-    EXPORT_DIR.mkdir(parents=True, exist_ok=True)
+    path = export_path(progress_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Members"))
     sheet.append(HEADERS)
@@ -63,7 +63,6 @@ def member_export_run(
         sheet.append(_row(membership, reveal))
         if done % 5000 == 0:
             progress_advance(progress_id=progress_id, done=done)
-    path = export_path(progress_id)
     book.save(path)
     audit_record(
         actor=actor,

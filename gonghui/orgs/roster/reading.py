@@ -188,6 +188,8 @@ def to_date(value: Cell) -> tuple[dt.date, bool] | None:
         text = text.replace(sep, ".")
     text = text.strip(".")
     parts = text.split(".")
+    if text.isdigit() and 3 <= len(text) <= 5:  # an Excel serial number saved as text
+        return dt.date(1899, 12, 30) + dt.timedelta(days=int(text)), True
     try:
         if len(parts) == 1 and text.isdigit() and len(text) == 8:
             return dt.date(int(text[:4]), int(text[4:6]), int(text[6:])), True

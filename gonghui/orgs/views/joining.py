@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from gonghui.core.models import User
 from gonghui.core.permissions import Perm
 from gonghui.core.scoping import require
 from gonghui.orgs import selectors, services
@@ -22,7 +23,7 @@ JOIN_LIMIT = 10  # applications per address per hour
 
 
 def _client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    return str(request.META.get("REMOTE_ADDR", ""))
 
 
 @require_http_methods(["GET", "POST"])
@@ -33,7 +34,7 @@ def join(request: HttpRequest) -> HttpResponse:
     standing: Membership | None = None
     if request.method == "POST":
         key = f"orgs:join:{_client_ip(request)}"
-        attempts = cache.get_or_set(key, 0, 3600)
+        attempts = int(cache.get_or_set(key, 0, 3600) or 0)
         if attempts >= JOIN_LIMIT:
             form.add_error(
                 None, _("Too many applications from this network; try again in an hour.")
@@ -61,8 +62,8 @@ def join(request: HttpRequest) -> HttpResponse:
                     )
                 membership = services.membership_apply(person=person, org=data["union"])
             except ValidationError as exc:
-                person = services.person_find(data["id_number"])
-                standing = services.application_status(person) if person else None
+                known = services.person_find(data["id_number"])
+                standing = services.application_status(known) if known else None
                 form.add_error(None, exc)
             else:
                 return render(request, "orgs/join_done.html", {"membership": membership})
@@ -89,11 +90,12 @@ def applications(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def application_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = selectors.membership_get_for(request.user, pk)
+    actor: User = request.user  # type: ignore[assignment]  # login_required
+    membership = selectors.membership_get_for(actor, pk)
     decision = request.POST.get("decision")
     try:
         if decision == "approve":
-            services.membership_approve(actor=request.user, membership=membership)  # type: ignore[arg-type]  # login_required
+            services.membership_approve(actor=actor, membership=membership)
             messages.success(
                 request, _("%(name)s is now a member.") % {"name": membership.person.name}
             )
@@ -102,8 +104,8 @@ def application_decide(request: HttpRequest, pk: int) -> HttpResponse:
             if not form.is_valid():
                 raise ValidationError(_("Give the reason for refusing; the applicant will see it."))
             services.membership_refuse(
-                actor=request.user,
-                membership=membership,  # type: ignore[arg-type]  # login_required
+                actor=actor,
+                membership=membership,
                 reason=form.cleaned_data["reason"],
             )
             messages.success(

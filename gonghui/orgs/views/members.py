@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -174,7 +175,7 @@ def member_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def member_export_download(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+def member_export_download(request: HttpRequest, pk: uuid.UUID) -> HttpResponseBase:
     progress = get_progress_for(request.user, pk)
     path = export_path(progress.pk)
     if not path.exists():

@@ -10,6 +10,7 @@ from pathlib import Path
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -108,7 +109,7 @@ def check(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 @login_required
 @require_GET
-def error_report(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+def error_report(request: HttpRequest, pk: uuid.UUID) -> HttpResponseBase:
     item = _import_for(request, pk)
     if not item.errors:
         raise Http404
@@ -120,7 +121,7 @@ def error_report(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 @login_required
 @require_GET
-def template(request: HttpRequest) -> HttpResponse:
+def template(request: HttpRequest) -> HttpResponseBase:
     require(request.user, Perm.MEMBER_MANAGE)
     out = Path(tempfile.mkstemp(suffix=".xlsx")[1])
     exporting.template_workbook(out)

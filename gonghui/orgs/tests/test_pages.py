@@ -1,0 +1,98 @@
+"""The org tree, member list and member page, scoped to the viewer (R1), masked unless the
+role may see more (R4), with a constant number of queries whatever the page size."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from gonghui.core.models import AuditEntry, Org
+from gonghui.orgs.tests.factories import member
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def two_districts(orgs: dict[str, Org]) -> dict[str, object]:
+    return {
+        "donghu": member(orgs["HH-DH-JD1-001"], "东湖甲"),
+        "xishan": member(orgs["HH-XS-JD1-001"], "西山乙"),
+    }
+
+
+def test_r01_district_staff_see_only_their_districts_members(client_for, two_districts) -> None:  # type: ignore[no-untyped-def]
+    body = client_for("donghu_staff").get("/members/").content.decode()
+    assert "东湖甲" in body and "西山乙" not in body
+    body = client_for("city_admin").get("/members/").content.decode()
+    assert "东湖甲" in body and "西山乙" in body
+
+
+def test_r01_other_districts_member_page_is_404(client_for, two_districts) -> None:  # type: ignore[no-untyped-def]
+    xishan = two_districts["xishan"]
+    assert client_for("donghu_staff").get(f"/members/{xishan.person_id}/").status_code == 404
+    assert client_for("xishan_staff").get(f"/members/{xishan.person_id}/").status_code == 200
+
+
+def test_r01_other_districts_org_page_is_404(client_for, orgs) -> None:  # type: ignore[no-untyped-def]
+    assert client_for("donghu_staff").get(f"/orgs/{orgs['HH-XS'].pk}/").status_code == 404
+    assert client_for("donghu_staff").get(f"/orgs/{orgs['HH-DH'].pk}/").status_code == 200
+
+
+def test_r04_member_page_masks_the_id_number(client_for, two_districts) -> None:  # type: ignore[no-untyped-def]
+    m = two_districts["donghu"]
+    body = client_for("donghu_staff").get(f"/members/{m.person_id}/").content.decode()
+    assert m.person.id_number not in body
+    assert m.person.id_number[:4] + "**********" + m.person.id_number[-4:] in body
+
+
+def test_r04_full_view_is_for_allowed_roles_and_audited(client_for, two_districts) -> None:  # type: ignore[no-untyped-def]
+    m = two_districts["donghu"]
+    assert client_for("donghu_staff").post(f"/members/{m.person_id}/reveal/").status_code == 404
+    response = client_for("factory_chair").post(f"/members/{m.person_id}/reveal/")
+    assert m.person.id_number in response.content.decode()
+    entry = AuditEntry.objects.get(action="person.reveal")
+    assert entry.actor.username == "factory_chair" and entry.object_id == str(m.person_id)
+
+
+def test_member_list_search_by_name_and_by_full_id(client_for, two_districts) -> None:  # type: ignore[no-untyped-def]
+    client = client_for("city_admin")
+    m = two_districts["xishan"]
+    assert "西山乙" in client.get("/members/", {"q": "西山"}).content.decode()
+    by_id = client.get("/members/", {"q": m.person.id_number}).content.decode()
+    assert "西山乙" in by_id and "东湖甲" not in by_id
+
+
+def test_member_list_query_count_does_not_grow_with_the_page(client_for, orgs) -> None:  # type: ignore[no-untyped-def]
+    client = client_for("city_admin")
+    for i in range(5):
+        member(orgs["HH-DH-JD1-001"], f"员工{i}")
+    client.get("/members/")  # warm up session and caches
+    with CaptureQueriesContext(connection) as few:
+        client.get("/members/")
+    for i in range(60):
+        member(orgs["HH-XS-JD1-001"], f"职工{i}")
+    with CaptureQueriesContext(connection) as many:
+        page = client.get("/members/")
+    assert "1 / 2" in page.content.decode()  # a full page of 50 rows
+    assert len(many) == len(few)
+
+
+def test_org_tree_expands_with_htmx(client_for, orgs) -> None:  # type: ignore[no-untyped-def]
+    client = client_for("city_admin")
+    tree = client.get("/orgs/").content.decode()
+    assert "淮河市总工会" in tree
+    children = client.get(f"/orgs/{orgs['HH'].pk}/children/").content.decode()
+    assert "东湖区总工会" in children and "<html" not in children
+
+
+def test_org_search_stays_in_scope(client_for) -> None:  # type: ignore[no-untyped-def]
+    body = client_for("donghu_staff").get("/orgs/", {"q": "工会"}).content.decode()
+    results = body.split('data-testid="org-results"')[1].split("</ul>")[0]
+    assert "东湖" in results and "西山" not in results
+
+
+def test_org_page_shows_key_figures(client_for, orgs, two_districts) -> None:  # type: ignore[no-untyped-def]
+    body = client_for("city_admin").get(f"/orgs/{orgs['HH-DH'].pk}/").content.decode()
+    figures = body.split('data-testid="org-figures"')[1]
+    assert '<div class="fs-4 fw-semibold">1</div>' in figures

@@ -1,0 +1,196 @@
+"""R1: every URL and API operation the site serves is declared here with what each persona
+gets, so a new view without a rule fails this suite. Missing and forbidden both answer 404."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from gonghui.core.models import Org, User
+from gonghui.orgs.models import Membership
+from gonghui.orgs.tests.factories import member
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = [
+    "anonymous",
+    "city_admin",
+    "donghu_staff",
+    "xishan_staff",
+    "factory_chair",
+    "courier_worker",
+]
+LOGIN = 302  # anonymous is sent to the login page
+NOWHERE = str(uuid.UUID(int=0))
+
+World = dict[str, object]
+
+
+def rule(default: int, anonymous: int = LOGIN, **persona: int) -> dict[str, int]:
+    return {p: persona.get(p, anonymous if p == "anonymous" else default) for p in PERSONAS}
+
+
+STAFF = rule(200, courier_worker=404)  # every union role, not the worker
+DONGHU = rule(404, city_admin=200, donghu_staff=200)  # 东湖区 itself
+DONGHU_MEMBER = rule(404, city_admin=200, donghu_staff=200, factory_chair=200)
+POST_ONLY = rule(405)
+
+
+def no_args(world: World) -> dict[str, object]:
+    return {}
+
+
+def org_dh(world: World) -> dict[str, object]:
+    return {"pk": world["HH-DH"].pk}  # type: ignore[attr-defined]
+
+
+def person_dh(world: World) -> dict[str, object]:
+    return {"pk": world["donghu_member"].person_id}  # type: ignore[attr-defined]
+
+
+def membership_dh(world: World) -> dict[str, object]:
+    return {"pk": world["donghu_member"].pk}  # type: ignore[attr-defined]
+
+
+def nowhere(world: World) -> dict[str, object]:
+    return {"pk": NOWHERE}
+
+
+Args = Callable[[World], dict[str, object]]
+# url name → (its arguments, what a GET answers each persona)
+MATRIX: dict[str, tuple[Args, dict[str, int]]] = {
+    "core:home": (no_args, rule(200)),
+    "core:login": (no_args, rule(302, anonymous=200)),
+    "core:login_otp": (no_args, rule(302, anonymous=302)),
+    "core:logout": (no_args, rule(405, anonymous=405)),
+    "core:account": (no_args, rule(200)),
+    "core:password_change": (no_args, rule(200)),
+    "core:totp_start": (no_args, POST_ONLY),
+    "core:totp_confirm": (no_args, POST_ONLY),
+    "core:totp_remove": (no_args, POST_ONLY),
+    "core:audit": (no_args, rule(404, city_admin=200)),
+    "core:calendar": (no_args, STAFF),
+    "core:calendar_year": (lambda w: {"year": 2030}, rule(404, city_admin=200)),
+    "core:progress": (nowhere, rule(404)),
+    "orgs:tree": (no_args, STAFF),
+    "orgs:org": (org_dh, DONGHU),
+    "orgs:children": (org_dh, DONGHU),
+    "orgs:members": (no_args, STAFF),
+    "orgs:member": (person_dh, DONGHU_MEMBER),
+    "orgs:member_reveal": (person_dh, POST_ONLY),
+    "orgs:member_transfer": (membership_dh, POST_ONLY),
+    "orgs:member_end": (membership_dh, POST_ONLY),
+    "orgs:member_export": (no_args, POST_ONLY),
+    "orgs:member_export_file": (nowhere, rule(404)),
+    "orgs:join": (no_args, rule(200, anonymous=200)),
+    "orgs:applications": (no_args, STAFF),
+    "orgs:application_decide": (membership_dh, POST_ONLY),
+    "orgs:roster_upload": (no_args, STAFF),
+    "orgs:roster_template": (no_args, STAFF),
+    "orgs:roster_map": (nowhere, rule(404)),
+    "orgs:roster_check": (nowhere, rule(404)),
+    "orgs:roster_errors": (nowhere, rule(404)),
+    "set_language": (no_args, rule(302, anonymous=302)),
+}
+# POST-only URLs: what a POST with no data answers (302 back with a message when allowed).
+POST_MATRIX: dict[str, tuple[Args, dict[str, int]]] = {
+    "orgs:member_reveal": (person_dh, rule(404, city_admin=200, factory_chair=200)),
+    "orgs:member_transfer": (
+        membership_dh,
+        rule(404, city_admin=302, donghu_staff=302, factory_chair=302),
+    ),
+    "orgs:member_end": (
+        membership_dh,
+        rule(404, city_admin=302, donghu_staff=302, factory_chair=302),
+    ),
+    "orgs:application_decide": (
+        membership_dh,
+        rule(404, city_admin=302, donghu_staff=302, factory_chair=302),
+    ),
+    "orgs:member_export": (no_args, STAFF),
+}
+API_RULES: dict[str, dict[str, int]] = {
+    "/api/v1/me": rule(200, anonymous=401),
+    "/api/docs": rule(200, anonymous=200),
+    "/api/openapi.json": rule(200, anonymous=200),
+    "/api/v1/members": rule(200, anonymous=401, courier_worker=404),
+    "/api/v1/members/{person_id}": rule(
+        404, anonymous=401, city_admin=200, donghu_staff=200, factory_chair=200
+    ),
+    "/api/v1/orgs/{org_id}/children": rule(404, anonymous=401, city_admin=200, donghu_staff=200),
+}
+# Every API operation and who may call it; test_api.py and orgs' tests prove each rule.
+API_OPERATIONS = {
+    ("get", "/api/v1/me"): "any logged-in user (session or bearer token)",
+    ("post", "/api/v1/tokens"): "anyone with a username and password (axes lockout applies)",
+    ("delete", "/api/v1/tokens/{token_id}"): "the token's owner; others get 404",
+    ("get", "/api/v1/members"): "member.view, scoped; masked",
+    ("get", "/api/v1/members/{person_id}"): "member.view at one of the person's unions",
+    ("get", "/api/v1/orgs/{org_id}/children"): "org.view at the org",
+}
+IGNORED_NAMESPACES = {"admin", "api"}  # Django's admin (superusers only) and the API below
+
+
+def _names(resolver: URLResolver, prefix: str = "") -> Iterator[str]:
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            namespace = pattern.namespace or ""
+            if namespace in IGNORED_NAMESPACES:
+                continue
+            yield from _names(pattern, f"{prefix}{namespace}:" if namespace else prefix)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield prefix + pattern.name
+
+
+@pytest.fixture
+def world(orgs: dict[str, Org]) -> World:
+    return {**orgs, "donghu_member": member(orgs["HH-DH-JD1-001"], "矩阵甲")}
+
+
+def _client(username: str, personas: dict[str, User]) -> Client:
+    client = Client()
+    if username != "anonymous":
+        client.force_login(personas[username])
+    return client
+
+
+def _api_path(template: str, world: World) -> str:
+    m: Membership = world["donghu_member"]  # type: ignore[assignment]
+    return template.replace("{person_id}", str(m.person_id)).replace(
+        "{org_id}",
+        str(world["HH-DH"].pk),  # type: ignore[attr-defined]
+    )
+
+
+def test_every_url_has_a_declared_rule() -> None:
+    assert sorted(set(_names(get_resolver()))) == sorted(MATRIX)
+
+
+def test_every_api_operation_has_a_declared_rule() -> None:
+    schema = Client().get("/api/openapi.json").json()
+    operations = {(method, path) for path, item in schema["paths"].items() for method in item}
+    assert operations == set(API_OPERATIONS)
+    gets = {path for method, path in API_OPERATIONS if method == "get"}
+    assert gets <= set(API_RULES)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_r01_each_persona_gets_what_the_matrix_declares(
+    persona: str, personas: dict[str, User], world: World
+) -> None:
+    client = _client(persona, personas)
+    got, expected = {}, {}
+    for name, (args, rules) in MATRIX.items():
+        got[name] = client.get(reverse(name, kwargs=args(world))).status_code
+        expected[name] = rules[persona]
+    for name, (args, rules) in POST_MATRIX.items():
+        got[f"POST {name}"] = client.post(reverse(name, kwargs=args(world))).status_code
+        expected[f"POST {name}"] = rules[persona]
+    for template, rules in API_RULES.items():
+        got[template] = client.get(_api_path(template, world)).status_code
+        expected[template] = rules[persona]
+    assert got == expected
