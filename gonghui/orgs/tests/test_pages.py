@@ -52,6 +52,7 @@ def test_r04_full_view_is_for_allowed_roles_and_audited(client_for, two_district
     response = client_for("factory_chair").post(f"/members/{m.person_id}/reveal/")
     assert m.person.id_number in response.content.decode()
     entry = AuditEntry.objects.get(action="person.reveal")
+    assert entry.actor is not None
     assert entry.actor.username == "factory_chair" and entry.object_id == str(m.person_id)
 
 

@@ -4,6 +4,7 @@ row, column and reason; all or nothing, or the valid rows only; nothing half-wri
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 import datetime as dt
 import io
 
@@ -26,7 +27,7 @@ def _fullwidth(text: str) -> str:
     return "".join(chr(ord(c) + 0xFEE0) if c.isdigit() else c for c in text)
 
 
-def roster_xlsx(rows: list[list[object]], *, extra_header: str = "工号") -> bytes:
+def roster_xlsx(rows: Sequence[Sequence[object]], *, extra_header: str = "工号") -> bytes:
     """A roster as unions keep them: a merged title row, a blank row, 序号, our headers."""
     book = openpyxl.Workbook()
     sheet = book.active
@@ -111,14 +112,14 @@ def test_r04_bad_rows_are_reported_by_row_column_and_reason(chair, orgs) -> None
 
 
 def test_valid_rows_only_imports_the_good_ones_in_one_go(chair, orgs) -> None:  # type: ignore[no-untyped-def]
-    rows = [*good_rows(4), ["坏校验", "110105194912310021", "", "", ""]]
+    rows: list[list[object]] = [*good_rows(4), ["坏校验", "110105194912310021", "", "", ""]]
     item = _run(chair, orgs["HH-DH-JD1-001"], roster_xlsx(rows), "valid")
     assert item.state == ImportState.DONE and item.imported_count == 4
     assert Person.objects.filter(name__startswith="职工").count() == 4
 
 
 def test_error_report_has_a_reason_column(chair, orgs) -> None:  # type: ignore[no-untyped-def]
-    rows = [*good_rows(1), ["坏校验", "110105194912310021", "", "", ""]]
+    rows: list[list[object]] = [*good_rows(1), ["坏校验", "110105194912310021", "", "", ""]]
     item = _run(chair, orgs["HH-DH-JD1-001"], roster_xlsx(rows), "all")
     response = chair.get(f"/roster/{item.pk}/errors.xlsx")
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
