@@ -4,9 +4,9 @@ row, column and reason; all or nothing, or the valid rows only; nothing half-wri
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
 import datetime as dt
 import io
+from collections.abc import Sequence
 
 import openpyxl
 import pytest
