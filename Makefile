@@ -17,10 +17,13 @@ help:
 	@echo "make lint   ruff format --check, ruff check, mypy --strict, template checks"
 	@echo "make bench  benchmarks (bench/)"
 
-# uv comes from pip when the machine lacks it; then the locked environment.
+# uv comes from pip when the machine lacks it (Debian's own Python refuses a plain pip install,
+# PEP 668, so a user install is tried next); then the locked environment.
 env:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 \
-		|| python3 -m pip install --quiet uv
+		|| python3 -m pip install --quiet uv 2>/dev/null \
+		|| python3 -m pip install --quiet --user --break-system-packages uv \
+		|| { echo "Could not install uv: install pip (apt-get install python3-pip) or uv, then run make again."; exit 1; }
 	@$(UV) sync --frozen --quiet
 
 # Debian packages the tests need: Chromium and CJK fonts for the browser tests, gettext for the

@@ -50,9 +50,9 @@ def parse_date_lines(text: str, *, year: int, field_label: str) -> list[tuple[dt
                 % {"field": field_label, "n": number}
             )
             continue
-        if abs(start.year - year) > 1 or abs(end.year - year) > 1:
+        if start.year != year or end.year != year:
             errors.append(
-                str(_("%(field)s, line %(n)d: the date is not in or next to %(year)d."))
+                str(_("%(field)s, line %(n)d: the date is not in %(year)d."))
                 % {"field": field_label, "n": number, "year": year}
             )
             continue
@@ -111,14 +111,35 @@ class CalendarYearForm(forms.Form):
         return cleaned
 
 
+FIRST_DAY, LAST_DAY = dt.date(1990, 1, 1), dt.date(2100, 12, 31)
+MAX_SPAN_DAYS = 3660  # ten years
+
+
+def _in_range(value: dt.date) -> None:
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise ValidationError(_("Choose a date between 1990 and 2100."))
+
+
 class WorkdayCalculatorForm(forms.Form):
-    start = forms.DateField(label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label=_("Start date"),
+        validators=[_in_range],
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     days = forms.IntegerField(label=_("Working days"), min_value=-366, max_value=366, initial=5)
     end = forms.DateField(
         label=_("End date (to count working days)"),
         required=False,
+        validators=[_in_range],
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and abs((end - start).days) > MAX_SPAN_DAYS:
+            self.add_error("end", _("Count at most ten years at a time."))
+        return cleaned
 
 
 class AuditFilterForm(forms.Form):
@@ -127,10 +148,10 @@ class AuditFilterForm(forms.Form):
         label=_("Organisation"), queryset=Org.objects.none(), required=False
     )
     date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Start date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("End date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
 

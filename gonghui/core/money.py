@@ -6,6 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 FEN = Decimal("0.01")
 WAN = Decimal(10000)
+MAX_AMOUNT = Decimal(10) ** 15  # a quadrillion yuan: anything above is a typing slip
 
 
 def yuan(value: Decimal | int | str) -> Decimal:
@@ -16,7 +17,7 @@ def yuan(value: Decimal | int | str) -> Decimal:
         amount = Decimal(str(value).replace(",", "").replace("¥", "").strip())
     except InvalidOperation as exc:
         raise ValueError(f"Not an amount of money: {value!r}") from exc
-    if not amount.is_finite():
+    if not amount.is_finite() or abs(amount) >= MAX_AMOUNT:
         raise ValueError(f"Not an amount of money: {value!r}")
     return amount.quantize(FEN, rounding=ROUND_HALF_UP)
 
@@ -29,7 +30,7 @@ def fen(value: Decimal | int | str) -> int:
 def format_yuan(value: Decimal | int | str) -> str:
     """¥1,234.50 (negative: -¥1,234.50)."""
     amount = yuan(value)
-    sign = "-" if amount < 0 else ""
+    sign = "-" if amount < 0 else ""  # Decimal("-0.00") is not < 0: no "-¥0.00"
     return f"{sign}¥{abs(amount):,.2f}"
 
 
@@ -37,4 +38,5 @@ def format_wan(value: Decimal | int | str, places: int = 2) -> str:
     """An amount in 万元 for reports: 1,234,500 → 123.45万元."""
     quantum = Decimal(1).scaleb(-places)
     amount = (yuan(value) / WAN).quantize(quantum, rounding=ROUND_HALF_UP)
+    amount = amount if amount else abs(amount)  # no "-0.00万元"
     return f"{amount:,.{places}f}万元"

@@ -46,6 +46,11 @@ def resident_id_validate(
         ) from exc
     if len(number) != 18:
         raise ValidationError(_("Enter an 18-character resident ID number."), code="format")
+    born = resident_id_birth_date(number)
+    if born.year < 1900 or born > dt.date.today():
+        raise ValidationError(
+            _("The ID number holds an impossible birth date or region."), code="component"
+        )
     if birth_date is not None and resident_id_birth_date(number) != birth_date:
         raise ValidationError(
             _("The ID number does not match the birth date entered."), code="birth_date"

@@ -30,7 +30,6 @@ from gonghui.core.models import (
 )
 from gonghui.core.permissions import ROLES, Perm
 from gonghui.core.scoping import actor_can
-from gonghui.core.workdays import entered_years_forget
 
 LEVEL_OF_KIND = {
     OrgKind.CITY_FEDERATION: 1,
@@ -140,7 +139,14 @@ def calendar_year_enter(
     that fall on weekdays count as days off, adjusted weekends as working days (R6 periods)."""
     if not actor_can(actor, Perm.CALENDAR_MANAGE):
         raise PermissionDenied
-    holidays, workdays = list(holidays), list(workdays)
+    holidays = list(dict(holidays).items())  # a day listed twice counts once
+    workdays = list(dict(workdays).items())
+    outside = sorted(d.isoformat() for d, _n in holidays + workdays if d.year != year)
+    if outside:
+        raise ValidationError(
+            _("These dates are not in %(year)d: %(dates)s")
+            % {"year": year, "dates": ", ".join(outside)}
+        )
     clash = {d for d, _n in holidays} & {d for d, _n in workdays}
     if clash:
         raise ValidationError(
@@ -157,9 +163,6 @@ def calendar_year_enter(
         [CalendarDay(year=entry, date=d, is_workday=False, name=n) for d, n in holidays]
         + [CalendarDay(year=entry, date=d, is_workday=True, name=n) for d, n in workdays]
     )
-    # Now, and again after commit in case another request re-read the old rows meanwhile.
-    entered_years_forget()
-    transaction.on_commit(entered_years_forget)
     root = Org.objects.filter(parent=None).first()
     audit_record(
         actor=actor,
@@ -198,6 +201,17 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
         token.save(update_fields=["revoked_at"])
         audit_record(actor=actor, action="api_token.revoke", obj=token)
     return token
+
+
+@transaction.atomic
+def api_tokens_revoke_all(*, actor: User) -> int:
+    """After a password change no old bearer token keeps working."""
+    count = ApiToken.objects.filter(user=actor, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    if count:
+        audit_record(actor=actor, action="api_token.revoke_all", obj=actor, after={"count": count})
+    return count
 
 
 def api_token_authenticate(key: str) -> User | None:

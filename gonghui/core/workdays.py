@@ -13,33 +13,32 @@ from enum import StrEnum
 
 import chinese_calendar
 from chinese_calendar import constants as cc_constants
-from django.core.cache import cache
+from django.db.models import Count, Max
 
 from gonghui.core.models import CalendarDay, CalendarYear
 
 CC_FIRST_YEAR = min(d.year for d in cc_constants.holidays)
 CC_LAST_YEAR = max(d.year for d in cc_constants.holidays)
-# Entered years are a few dozen rows; kept in the cache, dropped when a year is entered. Another
-# process's copy may lag by ENTERED_TTL seconds, during which it shows the weekends-only warning.
-ENTERED_CACHE_KEY = "core:calendar:entered"
-ENTERED_TTL = 300
+# Entered years are a few dozen rows, kept per process and keyed by a stamp read from the
+# database (how many years, and when the last was entered), so every process sees a new entry
+# at once. One small query per calculation instead of one per year.
+_entered: dict[tuple[int, object], dict[int, dict[dt.date, bool]]] = {}
 
 
 def entered_years() -> dict[int, dict[dt.date, bool]]:
     """Every entered year's exceptions to the weekend rule: {year: {date: is_workday}}."""
-    data: dict[int, dict[dt.date, bool]] | None = cache.get(ENTERED_CACHE_KEY)
+    stamp = CalendarYear.objects.aggregate(n=Count("pk"), last=Max("entered_at"))
+    key = (stamp["n"], stamp["last"])
+    data = _entered.get(key)
     if data is None:
         data = {year: {} for year in CalendarYear.objects.values_list("year", flat=True)}
         for year, date, is_workday in CalendarDay.objects.values_list(
             "year__year", "date", "is_workday"
         ):
             data[year][date] = is_workday
-        cache.set(ENTERED_CACHE_KEY, data, ENTERED_TTL)
+        _entered.clear()
+        _entered[key] = data
     return data
-
-
-def entered_years_forget() -> None:
-    cache.delete(ENTERED_CACHE_KEY)
 
 
 class YearSource(StrEnum):

@@ -110,3 +110,64 @@ def test_openapi_docs_are_served_without_a_cdn() -> None:
     assert "/static/" in body
     schema = Client().get("/api/openapi.json").json()
     assert "/api/v1/me" in schema["paths"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status", "code"),
+    [
+        ("get", "/api/v1/nothing-here", 404, "not_found"),
+        ("put", "/api/v1/me", 405, "method_not_allowed"),
+    ],
+)
+def test_api_errors_are_always_json(
+    client_for,
+    method: str,
+    path: str,
+    status: int,  # type: ignore[no-untyped-def]
+    code: str,
+) -> None:
+    response = getattr(client_for("city_admin"), method)(path)
+    assert response.status_code == status
+    assert response.json()["code"] == code
+
+
+def test_oversized_api_request_gets_json_400(personas, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+    response = Client().post(
+        "/api/v1/tokens",
+        data=json.dumps({"username": "x" * 500, "password": "y"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] in {"bad_request", "error"}
+
+
+def test_token_for_a_two_factor_user_needs_the_code(personas) -> None:  # type: ignore[no-untyped-def]
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=personas["city_admin"], name="app", confirmed=True)
+    payload = {"username": "city_admin", "password": DEMO_PASSWORD}
+    refused = Client().post(
+        "/api/v1/tokens", data=json.dumps(payload), content_type="application/json"
+    )
+    assert refused.status_code == 401 and refused.json()["code"] == "otp_required"
+    code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+    granted = Client().post(
+        "/api/v1/tokens", data=json.dumps({**payload, "otp": code}), content_type="application/json"
+    )
+    assert granted.status_code == 201
+
+
+def test_password_change_revokes_api_tokens(client_for, personas) -> None:  # type: ignore[no-untyped-def]
+    token = _token("factory_chair")
+    client = client_for("factory_chair")
+    client.post(
+        "/account/password/",
+        {
+            "old_password": DEMO_PASSWORD,
+            "new_password1": "another-good-passw0rd",
+            "new_password2": "another-good-passw0rd",
+        },
+    )
+    assert Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401

@@ -148,3 +148,18 @@ def test_logout_needs_post(client_for) -> None:  # type: ignore[no-untyped-def]
 def test_anonymous_is_sent_to_login() -> None:
     response = Client().get("/audit/")
     assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+def test_admin_login_goes_through_the_sites_login() -> None:
+    response = Client().get("/admin/login/?next=/admin/")
+    assert response.status_code == 302
+    assert response["Location"] == "/login/?next=%2Fadmin%2F"
+
+
+def test_two_factor_step_keeps_the_whole_next_url(personas: dict[str, User]) -> None:
+    _enable_totp(personas["city_admin"])
+    response = Client().post(
+        "/login/",
+        {"username": "city_admin", "password": DEMO_PASSWORD, "next": "/audit/?action=x&page=2"},
+    )
+    assert response["Location"] == "/login/code/?next=%2Faudit%2F%3Faction%3Dx%26page%3D2"

@@ -38,3 +38,10 @@ def test_format_wan_for_reports() -> None:
     assert money.format_wan(1234500) == "123.45万元"
     assert money.format_wan("2794000") == "279.40万元"
     assert money.format_wan(12345, places=1) == "1.2万元"
+
+
+def test_absurd_amounts_are_refused_and_no_negative_zero() -> None:
+    with pytest.raises(ValueError, match="Not an amount of money"):
+        money.yuan("1e30")
+    assert money.format_wan("-0.005") == "0.00万元"
+    assert money.format_yuan("-0.001") == "¥0.00"

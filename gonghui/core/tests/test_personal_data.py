@@ -119,3 +119,12 @@ def test_mask_id_number_and_phone() -> None:
     assert pd.mask_id_number("340102199001011234") == "3401**********1234"
     assert pd.mask_phone("13812345678") == "138****5678"
     assert pd.mask_phone("123") == "***"
+
+
+def test_r04_resident_id_born_in_the_future_or_before_1900_is_refused() -> None:
+    from stdnum.cn import ric
+
+    for birth in ("20990101", "18500101"):
+        body = f"340102{birth}123"
+        with pytest.raises(ValidationError):
+            pd.resident_id_validate(body + ric.calc_check_digit(body + "0"))

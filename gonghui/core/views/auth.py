@@ -15,7 +15,7 @@ from django.contrib.auth.views import PasswordChangeView
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
@@ -51,7 +51,9 @@ def login(request: HttpRequest) -> HttpResponse:
         if user_has_device(user):
             request.session[PENDING_USER] = user.pk
             request.session[PENDING_BACKEND] = getattr(user, "backend", "")
-            return redirect(f"{reverse('core:login_otp')}?next={_next_url(request)}")
+            return redirect(
+                f"{reverse('core:login_otp')}?{urlencode({'next': _next_url(request)})}"
+            )
         auth_login(request, user)
         return redirect(_next_url(request))
     context = {"form": form, "next": request.GET.get(REDIRECT_FIELD_NAME, "")}
@@ -94,6 +96,7 @@ class PasswordChange(PasswordChangeView):
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         user: User = form.user
+        services.api_tokens_revoke_all(actor=user)
         services.audit_record(actor=user, action="user.password_change", obj=user)
         messages.success(self.request, _("Your password has been changed."))
         return response

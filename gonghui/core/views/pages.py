@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from gonghui.core import selectors, services
 from gonghui.core.forms import AuditFilterForm, CalendarYearForm, WorkdayCalculatorForm
-from gonghui.core.models import User
+from gonghui.core.models import AuditEntry, User
 from gonghui.core.navigation import NAV
 from gonghui.core.permissions import ROLES, Perm
 from gonghui.core.progress import get_progress_for
@@ -66,20 +68,26 @@ def audit(request: HttpRequest) -> HttpResponse:
     require(user, Perm.AUDIT_VIEW)
     form = AuditFilterForm(request.GET or None)
     form.fields["org"].queryset = orgs_for(user, Perm.AUDIT_VIEW)  # type: ignore[attr-defined]  # ModelChoiceField
-    filters = form.cleaned_data if form.is_valid() else {}
-    entries = selectors.audit_entries_for(
-        actor=user,
-        action=filters.get("action") or "",
-        org=filters.get("org"),
-        date_from=filters.get("date_from"),
-        date_to=filters.get("date_to"),
-    )
+    if request.GET and not form.is_valid():
+        entries = AuditEntry.objects.none()  # say what is wrong rather than show everything
+        filters: dict[str, Any] = {}
+    else:
+        filters = form.cleaned_data if request.GET else {}
+        entries = selectors.audit_entries_for(
+            actor=user,
+            action=filters.get("action") or "",
+            org=filters.get("org"),
+            date_from=filters.get("date_from"),
+            date_to=filters.get("date_to"),
+        )
     page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}
     template = "core/audit.html#results" if _is_htmx(request) else "core/audit.html"
-    return render(request, template, context)
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @login_required
@@ -106,7 +114,9 @@ def calendar(request: HttpRequest) -> HttpResponse:
         "can_manage": actor_can(user, Perm.CALENDAR_MANAGE),
     }
     template = "core/calendar.html#result" if _is_htmx(request) else "core/calendar.html"
-    return render(request, template, context)
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @login_required
@@ -114,6 +124,8 @@ def calendar(request: HttpRequest) -> HttpResponse:
 def calendar_year(request: HttpRequest, year: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]  # login_required
     require(user, Perm.CALENDAR_MANAGE)
+    if not 2000 <= year <= 2100:
+        raise Http404
     existing = selectors.calendar_year_for(year=year)
     initial: dict[str, object] = {"year": year}
     if existing is not None:
