@@ -119,12 +119,8 @@ def test_openapi_docs_are_served_without_a_cdn() -> None:
         ("put", "/api/v1/me", 405, "method_not_allowed"),
     ],
 )
-def test_api_errors_are_always_json(
-    client_for,
-    method: str,
-    path: str,
-    status: int,  # type: ignore[no-untyped-def]
-    code: str,
+def test_api_errors_are_always_json(  # type: ignore[no-untyped-def]
+    client_for, method: str, path: str, status: int, code: str
 ) -> None:
     response = getattr(client_for("city_admin"), method)(path)
     assert response.status_code == status

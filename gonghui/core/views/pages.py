@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -68,6 +69,7 @@ def audit(request: HttpRequest) -> HttpResponse:
     require(user, Perm.AUDIT_VIEW)
     form = AuditFilterForm(request.GET or None)
     form.fields["org"].queryset = orgs_for(user, Perm.AUDIT_VIEW)  # type: ignore[attr-defined]  # ModelChoiceField
+    entries: QuerySet[AuditEntry]
     if request.GET and not form.is_valid():
         entries = AuditEntry.objects.none()  # say what is wrong rather than show everything
         filters: dict[str, Any] = {}
