@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import itertools
+from collections.abc import Sequence
 
+import openpyxl
 from stdnum.cn import ric
 
 from gonghui.core.models import Org
@@ -38,3 +41,30 @@ def member(
 
 def person(org: Org, name: str = "李四", **fields: object) -> Person:
     return person_create(actor=None, org=org, id_number=resident_id(), name=name, **fields)
+
+
+def fullwidth(text: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) if c.isdigit() else c for c in text)
+
+
+def roster_xlsx(rows: Sequence[Sequence[object]], *, extra_header: str = "工号") -> bytes:
+    """A roster as unions keep them: a merged title row, a blank row, 序号, our headers."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["淮河东湖精密机械有限公司工会会员花名册"])
+    sheet.merge_cells("A1:F1")
+    sheet.append([])
+    sheet.append(["序号", "姓 名", "公民身份号码", "出生年月", "入会时间", extra_header])
+    for i, row in enumerate(rows, start=1):
+        sheet.append([i, *row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def good_rows(n: int) -> list[list[object]]:
+    return [
+        [f"职工{i}", resident_id(dt.date(1990, 1, 15)), "1990.01", "2020年3月", f"A{i}"]
+        for i in range(n)
+    ]

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Sequence
 
 import openpyxl
 import pytest
@@ -16,31 +15,17 @@ from django.test import Client
 from gonghui.core.models import Org
 from gonghui.orgs.models import ImportState, Membership, Person, RosterImport, RosterMapping
 from gonghui.orgs.roster.reading import to_date
-from gonghui.orgs.tests.factories import member, resident_id
+from gonghui.orgs.tests.factories import (
+    fullwidth,
+    good_rows,
+    member,
+    resident_id,
+    roster_xlsx,
+)
 
 # Real commits: the check and the import are tasks enqueued after commit.
 pytestmark = pytest.mark.django_db(transaction=True)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _fullwidth(text: str) -> str:
-    return "".join(chr(ord(c) + 0xFEE0) if c.isdigit() else c for c in text)
-
-
-def roster_xlsx(rows: Sequence[Sequence[object]], *, extra_header: str = "工号") -> bytes:
-    """A roster as unions keep them: a merged title row, a blank row, 序号, our headers."""
-    book = openpyxl.Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.append(["淮河东湖精密机械有限公司工会会员花名册"])
-    sheet.merge_cells("A1:F1")
-    sheet.append([])
-    sheet.append(["序号", "姓 名", "公民身份号码", "出生年月", "入会时间", extra_header])
-    for i, row in enumerate(rows, start=1):
-        sheet.append([i, *row])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def _upload(client: Client, org: Org, content: bytes, name: str = "花名册.xlsx") -> object:
@@ -67,16 +52,9 @@ def chair(client_for):  # type: ignore[no-untyped-def]
     return client_for("factory_chair")
 
 
-def good_rows(n: int) -> list[list[object]]:
-    return [
-        [f"职工{i}", resident_id(dt.date(1990, 1, 15)), "1990.01", "2020年3月", f"A{i}"]
-        for i in range(n)
-    ]
-
-
 def test_r04_layout_is_understood_and_all_rows_import(chair, orgs) -> None:  # type: ignore[no-untyped-def]
     rows = good_rows(3)
-    rows[0][1] = _fullwidth(str(rows[0][1]))  # full-width digits, as some IMEs type them
+    rows[0][1] = fullwidth(str(rows[0][1]))  # full-width digits, as some IMEs type them
     rows[1][1] = f" {rows[1][1]} "  # stray spaces
     item = _run(chair, orgs["HH-DH-JD1-001"], roster_xlsx(rows), "all")
     assert item.state == ImportState.DONE and item.imported_count == 3
