@@ -67,12 +67,12 @@ test: env system-deps
 test-sqlite:
 	@if [ -x "$(CHROMIUM)" ]; then \
 		echo "== SQLite, with browser tests"; \
-		GONGHUI_TESTING=1 $(PY) -m pytest $(PYTEST_ARGS); \
+		GONGHUI_TESTING=1 $(PY) -m pytest -m "not postgres" $(PYTEST_ARGS); \
 	elif [ -n "$$CI" ]; then \
 		echo "FAIL: CI needs Chromium at $(CHROMIUM) for the browser tests"; exit 1; \
 	else \
 		echo; echo "!!!!!! BROWSER TESTS NOT RUN: no Chromium at $(CHROMIUM) (apt-get install chromium fonts-noto-cjk) !!!!!!"; echo; \
-		GONGHUI_TESTING=1 $(PY) -m pytest -m "not browser" $(PYTEST_ARGS); \
+		GONGHUI_TESTING=1 $(PY) -m pytest -m "not browser and not postgres" $(PYTEST_ARGS); \
 		echo; echo "!!!!!! BROWSER TESTS NOT RUN: no Chromium at $(CHROMIUM) !!!!!!"; \
 	fi
 
@@ -101,7 +101,7 @@ messages: env
 	GONGHUI_TESTING=1 $(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
 
 bench: env
-	GONGHUI_TESTING=1 $(PY) bench/run.py
+	BENCH=$(BENCH) $(PY) bench/run.py
 
 clean:
 	rm -rf var .venv .mypy_cache .ruff_cache

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -133,6 +133,22 @@ class RowChecker:
             self.unions[normalise(union.code)] = union
         self.seen: dict[str, int] = {}
         self.today = timezone.localdate()
+        self.choice_fields: list[tuple[str, Mapping[str, str], str]] = [
+            ("education", EDUCATION, _("Unknown education; write for example 高中, 大专 or 本科.")),
+            (
+                "political_status",
+                POLITICAL,
+                _("Unknown political status; write for example 群众 or 中共党员."),
+            ),
+            (
+                "new_employment_form",
+                NEW_FORM,
+                _(
+                    "Unknown new employment form; write 快递员, 外卖骑手, 网约车司机 or "
+                    "货车司机, or leave it empty."
+                ),
+            ),
+        ]
 
     def missing_columns(self) -> list[str]:
         return [FIELDS[name][0] for name in REQUIRED_FIELDS if name not in self.columns]
@@ -222,22 +238,7 @@ class RowChecker:
         if phone and not PHONE.match(phone):
             err((self.label("phone"), _("The phone number is not an 11-digit mobile number.")))
         values["phone"] = phone
-        for field_name, table, message in (
-            ("education", EDUCATION, _("Unknown education; write for example 高中, 大专 or 本科.")),
-            (
-                "political_status",
-                POLITICAL,
-                _("Unknown political status; write for example 群众 or 中共党员."),
-            ),
-            (
-                "new_employment_form",
-                NEW_FORM,
-                _(
-                    "Unknown new employment form; write 快递员, 外卖骑手, 网约车司机 or "
-                    "货车司机, or leave it empty."
-                ),
-            ),
-        ):
+        for field_name, table, message in self.choice_fields:
             text = self._text(cells, field_name)
             code = table.get(text) if text else ""
             if code is None:

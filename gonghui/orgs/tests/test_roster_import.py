@@ -267,3 +267,19 @@ def test_export_masks_ids_and_writes_every_current_member(client_for, orgs) -> N
         for r in rows[1:]
     )
     assert client_for("city_admin").get(f"/members/export/{progress.pk}/").status_code == 404
+
+
+def test_an_unexpected_error_stops_the_import_visibly(chair, orgs, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from gonghui.orgs.roster import importing
+
+    def broken(**kwargs: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(importing, "roster_check", broken)
+    _upload(chair, orgs["HH-DH-JD1-001"], roster_xlsx(good_rows(1)))
+    item = RosterImport.objects.get()
+    chair.post(f"/roster/{item.pk}/map/", {f"col_{i}": f for i, f in item.mapping.items()})
+    item.refresh_from_db()
+    assert item.state == ImportState.FAILED
+    assert item.progress is not None and item.progress.state == "failed"
+    assert "意外错误" in item.progress.message or "unexpected" in item.progress.message
