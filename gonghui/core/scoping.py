@@ -17,20 +17,19 @@ Actor = User | AnonymousUser
 
 
 def grants_for(actor: Actor, perm: Perm) -> list[RoleAssignment]:
+    """The actor's role assignments that carry `perm`: one query per request, kept on the
+    user object that the request (or the test) holds."""
     if not actor.is_authenticated:
         return []
-    cache: dict[str, list[RoleAssignment]] | None = getattr(actor, "_gonghui_grants", None)
-    if cache is None:
-        cache = {}
-        setattr(actor, "_gonghui_grants", cache)  # noqa: B010  # memo on the request user; typed away
-    key = str(perm)
-    if key not in cache:
-        roles = [code for code, spec in ROLES.items() if perm in spec.perms]
-        assignments = RoleAssignment.objects.filter(user=actor, role__in=roles).select_related(
-            "org"
-        )
-        cache[key] = [a for a in assignments if perm not in ROOT_ONLY or a.org.is_root]
-    return cache[key]
+    assignments: list[RoleAssignment] | None = getattr(actor, "_gonghui_grants", None)
+    if assignments is None:
+        assignments = list(RoleAssignment.objects.filter(user=actor).select_related("org"))
+        setattr(actor, "_gonghui_grants", assignments)  # noqa: B010  # memo; typed away
+    return [
+        a
+        for a in assignments
+        if perm in ROLES[a.role].perms and (perm not in ROOT_ONLY or a.org.is_root)
+    ]
 
 
 def actor_can(actor: Actor, perm: Perm, org: Org | None = None) -> bool:
@@ -66,4 +65,6 @@ def require(actor: Actor, perm: Perm, org: Org | None = None) -> None:
 def roles_of(actor: Actor) -> list[RoleAssignment]:
     if not actor.is_authenticated:
         return []
-    return list(RoleAssignment.objects.filter(user=actor).select_related("org"))
+    grants_for(actor, Perm.HOME_VIEW)  # loads the memo
+    assignments: list[RoleAssignment] = getattr(actor, "_gonghui_grants", [])
+    return assignments

@@ -84,7 +84,7 @@ class Person(models.Model):
 
     id_hash = models.CharField(max_length=64, unique=True, editable=False)
     id_number = EncryptedTextField(_("resident ID number"))
-    name = models.CharField(_("name"), max_length=40, db_index=True)
+    name = models.CharField(_("name"), max_length=40)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("birth date"))
     phone = EncryptedTextField(_("phone"), blank=True)
@@ -127,6 +127,13 @@ class Person(models.Model):
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
+        indexes = [
+            # Name search is a prefix search (张伟…); on PostgreSQL a LIKE 'x%' needs the
+            # pattern operator class to use an index (other databases ignore opclasses).
+            models.Index(
+                fields=["name"], name="person_name_prefix", opclasses=["varchar_pattern_ops"]
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(skill_grade__isnull=True) | Q(skill_grade__gte=1, skill_grade__lte=5),
@@ -227,6 +234,26 @@ class Membership(models.Model):
         if self.start_date is None:
             return None
         return (self.end_date or timezone.localdate()) - self.start_date
+
+
+class MembershipCount(models.Model):
+    """How many memberships each union has in each state, kept by database triggers on
+    orgs_membership (migration 0002), so totals of a district or the city are a sum over a few
+    hundred rows instead of a count over a million."""
+
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+")
+    state = models.CharField(max_length=12, choices=MembershipState.choices)
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("membership count")
+        verbose_name_plural = _("membership counts")
+        constraints = [
+            models.UniqueConstraint(fields=["org", "state"], name="one_count_per_org_state")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org_id} {self.state} {self.n}"
 
 
 class RosterMapping(models.Model):

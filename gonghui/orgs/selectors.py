@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -12,7 +13,13 @@ from gonghui.core.models import Org
 from gonghui.core.permissions import Perm
 from gonghui.core.personal_data import lookup_hash
 from gonghui.core.scoping import Actor, actor_can, grants_for, org_scope_q, orgs_for
-from gonghui.orgs.models import CURRENT_STATES, Membership, MembershipState, Person
+from gonghui.orgs.models import (
+    CURRENT_STATES,
+    Membership,
+    MembershipCount,
+    MembershipState,
+    Person,
+)
 
 ID_LIKE = re.compile(r"^\d{17}[\dXx]$")
 
@@ -55,24 +62,31 @@ def org_search(*, actor: Actor, q: str, limit: int = 50) -> QuerySet[Org]:
     )
 
 
+def member_total(*, scope: Q, states: Iterable[str]) -> int:
+    """Memberships in the given states in the orgs matching `scope` (a Q on "org"), from the
+    counters the database keeps (MembershipCount): a sum over a few hundred rows."""
+    total = MembershipCount.objects.filter(scope, state__in=list(states)).aggregate(n=Sum("n"))["n"]
+    return int(total or 0)
+
+
 def org_figures(*, org: Org) -> dict[str, int]:
-    """Key figures of an org's subtree, in one query over memberships and one over orgs."""
+    """Key figures of an org's subtree: totals from the kept counters, and the overdue
+    applications (few, and indexed) counted live."""
     subtree = Q(org__path__startswith=org.path)
-    members = Membership.objects.filter(subtree).aggregate(
-        active=Count("pk", filter=Q(state=MembershipState.ACTIVE)),
-        retained=Count("pk", filter=Q(state=MembershipState.RETAINED)),
-        applied=Count("pk", filter=Q(state=MembershipState.APPLIED)),
-        overdue=Count(
-            "pk",
-            filter=Q(state=MembershipState.APPLIED, decide_by__lt=timezone.localdate()),
-        ),
-        new_form=Count(
-            "pk",
-            filter=Q(state__in=CURRENT_STATES) & ~Q(person__new_employment_form=""),
-        ),
+    per_state = dict(
+        MembershipCount.objects.filter(subtree).values_list("state").annotate(total=Sum("n"))
     )
+    overdue = Membership.objects.filter(
+        subtree, state=MembershipState.APPLIED, decide_by__lt=timezone.localdate()
+    ).count()
     unions = Org.objects.filter(path__startswith=org.path).exclude(pk=org.pk).count()
-    return {**members, "unions": unions}
+    return {
+        "active": int(per_state.get(MembershipState.ACTIVE, 0)),
+        "retained": int(per_state.get(MembershipState.RETAINED, 0)),
+        "applied": int(per_state.get(MembershipState.APPLIED, 0)),
+        "overdue": overdue,
+        "unions": unions,
+    }
 
 
 def members_for(

@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,6 +21,7 @@ from gonghui.core import selectors, services
 from gonghui.core.forms import AuditFilterForm, CalendarYearForm, WorkdayCalculatorForm
 from gonghui.core.models import AuditEntry, User
 from gonghui.core.navigation import NAV
+from gonghui.core.pagination import CappedPaginator
 from gonghui.core.permissions import ROLES, Perm
 from gonghui.core.progress import get_progress_for
 from gonghui.core.scoping import actor_can, orgs_for, require, roles_of
@@ -82,7 +82,7 @@ def audit(request: HttpRequest) -> HttpResponse:
             date_from=filters.get("date_from"),
             date_to=filters.get("date_to"),
         )
-    page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}

@@ -174,3 +174,40 @@ def test_r04_enterprise_credit_code_is_checked(orgs: dict[str, Org]) -> None:
 def test_members_belong_to_unions_not_federations(orgs: dict[str, Org]) -> None:
     with pytest.raises(ValidationError):
         services.membership_admit(actor=None, person=person(orgs["HH-DH"]), org=orgs["HH-DH"])
+
+
+def _counted() -> dict[tuple[int, str], int]:
+    from gonghui.orgs.models import MembershipCount
+
+    return {(c.org_id, c.state): c.n for c in MembershipCount.objects.all() if c.n}
+
+
+def _actual() -> dict[tuple[int, str], int]:
+    from django.db.models import Count
+
+    return {
+        (r["org_id"], r["state"]): r["n"]
+        for r in Membership.objects.values("org_id", "state").annotate(n=Count("pk"))
+    }
+
+
+def test_kept_counts_follow_every_kind_of_write(
+    personas: dict[str, User], orgs: dict[str, Org]
+) -> None:
+    admin = personas["city_admin"]
+    a = member(orgs["HH-DH-JD1-001"], "计数甲")
+    b = member(orgs["HH-DH-JD1-001"], "计数乙")
+    services.membership_apply(person=person(orgs["HH-XS-JD1-001"]), org=orgs["HH-XS-JD1-001"])
+    services.membership_transfer(actor=admin, membership=a, to_org=orgs["HH-XS-JD1-001"])
+    services.membership_retain(actor=admin, membership=b, reason="退休")
+    assert _counted() == _actual()
+    Membership.objects.filter(person=b.person).delete()
+    Membership.objects.filter(state=MembershipState.APPLIED).update(state="refused")
+    assert _counted() == _actual()
+
+
+def test_member_list_total_comes_from_the_kept_counts(client_for, orgs) -> None:  # type: ignore[no-untyped-def]
+    for i in range(3):
+        member(orgs["HH-DH-JD1-001"], f"总数{i}")
+    body = client_for("donghu_staff").get("/members/").content.decode()
+    assert "共 3 名会员" in body

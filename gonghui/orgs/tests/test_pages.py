@@ -97,3 +97,13 @@ def test_org_page_shows_key_figures(client_for, orgs, two_districts) -> None:  #
     body = client_for("city_admin").get(f"/orgs/{orgs['HH-DH'].pk}/").content.decode()
     figures = body.split('data-testid="org-figures"')[1]
     assert '<div class="fs-4 fw-semibold">1</div>' in figures
+
+
+def test_a_huge_filtered_list_says_more_than_ten_thousand(client_for, orgs, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from gonghui.core import pagination
+
+    monkeypatch.setattr(pagination, "CAP", 2)
+    for i in range(4):
+        member(orgs["HH-DH-JD1-001"], f"张{i}")
+    body = client_for("city_admin").get("/members/", {"q": "张"}).content.decode()
+    assert "超过 1,000" in body or "More than 1,000" in body

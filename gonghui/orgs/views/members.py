@@ -4,12 +4,13 @@ audited), transfer and ending a membership, and the export."""
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -18,12 +19,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from gonghui.core.models import User
+from gonghui.core.pagination import CappedPaginator
 from gonghui.core.permissions import Perm
 from gonghui.core.progress import get_progress_for, progress_start
-from gonghui.core.scoping import actor_can, orgs_for, require
+from gonghui.core.scoping import actor_can, org_scope_q, orgs_for, require
 from gonghui.orgs import selectors, services
 from gonghui.orgs.forms import EndForm, MemberFilterForm, TransferForm
-from gonghui.orgs.models import MembershipState
+from gonghui.orgs.models import CURRENT_STATES, MembershipState
 from gonghui.orgs.roster.exporting import export_path
 
 PAGE_SIZE = 50
@@ -42,6 +44,13 @@ def member_list(request: HttpRequest) -> HttpResponse:
     form = MemberFilterForm(request.GET or None, initial={"state": "current"})
     form.fields["org"].queryset = orgs_for(actor, Perm.MEMBER_VIEW)  # type: ignore[attr-defined]  # ModelChoiceField
     filters = form.cleaned_data if form.is_valid() else {}
+    # Any org in scope is accepted; the menu offers the federations, and the chosen union
+    # (a city has hundreds: each union's page links to its own list).
+    chosen = filters.get("org")
+    offered = list(orgs_for(actor, Perm.MEMBER_VIEW).filter(level__lte=3).order_by("path"))
+    if chosen is not None and chosen not in offered:
+        offered.append(chosen)
+    form.fields["org"].widget.choices = [("", "---------")] + [(o.pk, o.name) for o in offered]
     rows = selectors.members_for(
         actor=actor,
         org=filters.get("org"),
@@ -50,7 +59,9 @@ def member_list(request: HttpRequest) -> HttpResponse:
         new_form=filters.get("new_form") or "",
         skill_grade=filters.get("skill_grade"),
     )
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(rows, PAGE_SIZE, total=_known_total(actor, filters, request)).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -62,6 +73,18 @@ def member_list(request: HttpRequest) -> HttpResponse:
     }
     is_htmx = request.headers.get("HX-Request") == "true"
     return render(request, "orgs/members.html#results" if is_htmx else "orgs/members.html", context)
+
+
+def _known_total(actor: User, filters: dict[str, Any], request: HttpRequest) -> int | None:
+    """The exact total from the kept counters when only the scope and state narrow the list;
+    None (count, capped) when a search or another filter does."""
+    if filters.get("q") or filters.get("new_form") or filters.get("skill_grade"):
+        return None
+    state = filters.get("state", "current") if request.GET else "current"
+    states = CURRENT_STATES if state == "current" else [state] if state else MembershipState.values
+    org = filters.get("org")
+    scope = Q(org__path__startswith=org.path) if org else org_scope_q(actor, Perm.MEMBER_VIEW)
+    return selectors.member_total(scope=scope, states=states)
 
 
 @login_required
