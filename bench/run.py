@@ -56,6 +56,7 @@ def main() -> None:
             continue
         source = (ROOT / "bench" / f"bench_{name}.py").read_text()
         kind = "postgres" if 'DATABASE = "postgres"' in source else "sqlite"
+        kind = os.environ.get("BENCH_DB", kind)  # e.g. BENCH_DB=postgres for the import too
         workdir = tempfile.mkdtemp(prefix="gonghui-bench-")
         env = dict(
             os.environ,

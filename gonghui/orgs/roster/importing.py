@@ -364,14 +364,20 @@ MEMBERSHIP_COLUMNS = (
 
 
 def _insert(table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
-    """A plain multi-row INSERT. Django's bulk_create prepares every value through every field
-    (about 65 µs a row here); these values are prepared once above, already encrypted."""
+    """Writes prepared rows the fastest way each database offers: COPY on PostgreSQL (its
+    counting trigger then fires once per COPY), executemany on SQLite. Django's bulk_create
+    would prepare every value through every field again (about 65 µs a row here); these values
+    are prepared once above, ID numbers and phones already encrypted."""
     quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608  # names from the models, quoted; values are parameters
-        f"VALUES ({', '.join(['%s'] * len(columns))})"
-    )
+    names = ", ".join(quote(c) for c in columns)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        marks = ", ".join(["%s"] * len(columns))
+        sql = f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})"  # noqa: S608  # names from the models, quoted; values are parameters
         for start in range(0, len(rows), 5000):
             cursor.executemany(sql, rows[start : start + 5000])
 
