@@ -46,8 +46,10 @@ run: env
 	@mkdir -p var
 	DEBUG=1 DEMO=1 $(PY) manage.py migrate --no-input
 	DEBUG=1 DEMO=1 $(PY) manage.py demo_load --size $(SIZE)
-	@echo "Serving http://127.0.0.1:8000 (Ctrl-C stops)"
-	DEBUG=1 DEMO=1 $(PY) manage.py runserver 127.0.0.1:8000
+	@echo "Serving http://127.0.0.1:8000 with a task worker for imports and exports (Ctrl-C stops both)"
+	@DEBUG=1 DEMO=1 $(PY) manage.py db_worker --no-reload -v 0 & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		DEBUG=1 DEMO=1 $(PY) manage.py runserver 127.0.0.1:8000
 
 demo: env
 	DEBUG=1 DEMO=1 $(PY) manage.py migrate --no-input

@@ -64,3 +64,11 @@ def test_done_never_exceeds_total(personas: dict[str, User]) -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
         progress_advance(progress_id=item.pk, done=6)
     assert TaskProgress.objects.get(pk=item.pk).done == 0
+
+
+def test_finished_work_tells_the_page_to_refresh(client_for, personas: dict[str, User]) -> None:  # type: ignore[no-untyped-def]
+    item = progress_start(actor=personas["factory_chair"], label="导入", total=5)
+    client = client_for("factory_chair")
+    assert "HX-Refresh" not in client.get(f"/progress/{item.pk}/", HTTP_HX_REQUEST="true")
+    progress_finish(progress_id=item.pk)
+    assert client.get(f"/progress/{item.pk}/", HTTP_HX_REQUEST="true")["HX-Refresh"] == "true"

@@ -40,7 +40,11 @@ AUDIT_PAGE_SIZE = 50
 def progress(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """The live progress bar of one piece of long work (polled by htmx)."""
     item = get_progress_for(request.user, pk)
-    return render(request, "core/_partials/progress.html", {"progress": item})
+    response = render(request, "core/_partials/progress.html", {"progress": item})
+    if item.finished and request.headers.get("HX-Request") == "true":
+        # The page around the bar shows the work's outcome: htmx reloads it once.
+        response["HX-Refresh"] = "true"
+    return response
 
 
 def _is_htmx(request: HttpRequest) -> bool:

@@ -47,10 +47,10 @@ def member_list(request: HttpRequest) -> HttpResponse:
     # Any org in scope is accepted; the menu offers the federations, and the chosen union
     # (a city has hundreds: each union's page links to its own list).
     chosen = filters.get("org")
-    offered = list(orgs_for(actor, Perm.MEMBER_VIEW).filter(level__lte=3).order_by("path"))
-    if chosen is not None and chosen not in offered:
-        offered.append(chosen)
-    form.fields["org"].widget.choices = [("", "---------")] + [(o.pk, o.name) for o in offered]
+    roots = selectors.org_roots_for(actor, Perm.MEMBER_VIEW)
+    federations = orgs_for(actor, Perm.MEMBER_VIEW).filter(level__lte=3).order_by("path")
+    offered = list(dict.fromkeys([*roots, *federations, *([chosen] if chosen else [])]))
+    form.fields["org"].widget.choices = [("", _("All")), *((o.pk, o.name) for o in offered)]
     rows = selectors.members_for(
         actor=actor,
         org=filters.get("org"),
