@@ -69,6 +69,23 @@ def member_total(*, scope: Q, states: Iterable[str]) -> int:
     return int(total or 0)
 
 
+def org_children_members(*, org: Org) -> list[tuple[str, int]]:
+    """Current members under each direct child of an org, from the kept counters, largest
+    first: what the org page draws."""
+    children = list(Org.objects.filter(parent=org).values_list("path", "name"))
+    counts = MembershipCount.objects.filter(
+        org__path__startswith=org.path, state__in=list(CURRENT_STATES)
+    ).values_list("org__path", "n")
+    totals = dict.fromkeys((path for path, _name in children), 0)
+    for path, n in counts:
+        for child_path in totals:
+            if path.startswith(child_path):
+                totals[child_path] += n
+                break
+    names = dict(children)
+    return sorted(((names[p], n) for p, n in totals.items()), key=lambda item: -item[1])
+
+
 def org_figures(*, org: Org) -> dict[str, int]:
     """Key figures of an org's subtree: totals from the kept counters, and the overdue
     applications (few, and indexed) counted live."""

@@ -118,3 +118,16 @@ def test_member_pages_on_a_phone(
     phone.screenshot("member-phone")
     phone.goto("/orgs/")
     phone.screenshot("tree-phone")
+
+
+def test_org_page_draws_members_by_organisation_below(
+    desk: Visit, personas: dict[str, User], orgs: dict[str, Org]
+) -> None:
+    member(orgs["HH-DH-JD1-001"], "图表甲")
+    member(orgs["HH-XS-JD1-001"], "图表乙")
+    desk.login("city_admin", DEMO_PASSWORD)
+    desk.goto(f"/orgs/{orgs['HH'].pk}/")
+    desk.page.locator(".gh-chart svg").first.wait_for()
+    assert "东湖区总工会" in desk.page.locator(".gh-chart").inner_text()
+    desk.check()
+    desk.screenshot("org-page-chart")

@@ -33,9 +33,14 @@ def _upload(client: Client, org: Org, content: bytes, name: str = "花名册.xls
 
 
 def _run(
-    client: Client, org: Org, content: bytes, mode: str, mapping: dict[str, str] | None = None
+    client: Client,
+    org: Org,
+    content: bytes,
+    mode: str,
+    mapping: dict[str, str] | None = None,
+    name: str = "花名册.xlsx",
 ) -> RosterImport:
-    response = _upload(client, org, content)
+    response = _upload(client, org, content, name)
     assert response.status_code == 302, response.content.decode()[:2000]  # type: ignore[attr-defined]
     item = RosterImport.objects.latest("created_at")
     data = {f"col_{i}": field for i, field in (mapping or item.mapping).items()}
@@ -283,3 +288,60 @@ def test_an_unexpected_error_stops_the_import_visibly(chair, orgs, monkeypatch) 
     assert item.state == ImportState.FAILED
     assert item.progress is not None and item.progress.state == "failed"
     assert "意外错误" in item.progress.message or "unexpected" in item.progress.message
+
+
+def test_old_excel_xls_files_import(chair, orgs) -> None:  # type: ignore[no-untyped-def]
+    import xlwt
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("花名册")
+    for c, header in enumerate(["姓名", "身份证号码", "性别"]):
+        sheet.write(0, c, header)
+    sheet.write(1, 0, "旧表甲")
+    sheet.write(1, 1, resident_id(dt.date(1990, 1, 15), "F"))
+    sheet.write(1, 2, "女")
+    out = io.BytesIO()
+    book.save(out)
+    item = _run(chair, orgs["HH-DH-JD1-001"], out.getvalue(), "all", name="花名册.xls")
+    assert item.state == ImportState.DONE
+    assert Person.objects.get(name="旧表甲").sex == "F"
+
+
+def test_formula_without_a_value_is_reported_not_crashed(chair, orgs) -> None:  # type: ignore[no-untyped-def]
+    rows: list[list[object]] = [["=A1&B1", resident_id(), "1990.01", "", ""], *good_rows(1)]
+    item = _run(chair, orgs["HH-DH-JD1-001"], roster_xlsx(rows), "valid")
+    assert item.state == ImportState.DONE and item.imported_count == 1
+    assert (4, "姓名") in {(r, c) for r, c, _reason in item.errors}
+
+
+def test_too_many_rows_is_refused_with_a_message(chair, orgs, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from gonghui.orgs.roster import importing
+
+    monkeypatch.setattr(importing, "MAX_ROWS", 3)
+    _upload(chair, orgs["HH-DH-JD1-001"], roster_xlsx(good_rows(5)))
+    item = RosterImport.objects.get()
+    chair.post(f"/roster/{item.pk}/map/", {f"col_{i}": f for i, f in item.mapping.items()})
+    item.refresh_from_db()
+    assert item.state == ImportState.FAILED
+    assert item.progress is not None and "拆分" in item.progress.message
+    assert not Membership.objects.filter(org=orgs["HH-DH-JD1-001"]).exists()
+
+
+def test_full_export_is_for_allowed_roles_and_audited(client_for, orgs) -> None:  # type: ignore[no-untyped-def]
+    from gonghui.core.models import AuditEntry, TaskProgress
+
+    m = member(orgs["HH-DH-JD1-001"], "全号甲")
+    union = orgs["HH-DH-JD1-001"]
+    page = client_for("factory_chair").get("/members/", {"org": union.pk}).content.decode()
+    assert 'name="reveal"' in page
+    assert (
+        'name="reveal"'
+        not in client_for("donghu_staff").get("/members/", {"org": union.pk}).content.decode()
+    )
+    chair = client_for("factory_chair")
+    chair.post("/members/export/", {"org": union.pk, "reveal": "1"})
+    progress = TaskProgress.objects.get()
+    data = b"".join(chair.get(f"/members/export/{progress.pk}/").streaming_content)
+    rows = list(openpyxl.load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))  # type: ignore[union-attr]
+    assert any(r[1] == m.person.id_number for r in rows)
+    assert AuditEntry.objects.filter(action="members.export_full").exists()

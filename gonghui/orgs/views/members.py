@@ -68,8 +68,9 @@ def member_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "query": query.urlencode(),
-        "can_export": True,
         "export_org": filters.get("org"),
+        "can_export_full": bool(filters.get("org"))
+        and actor_can(actor, Perm.PERSONAL_DATA_VIEW, filters["org"]),
     }
     is_htmx = request.headers.get("HX-Request") == "true"
     return render(request, "orgs/members.html#results" if is_htmx else "orgs/members.html", context)

@@ -36,6 +36,13 @@ def children(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _chart(rows: list[tuple[str, int]]) -> dict[str, list[object]] | None:
+    shown = rows[:15]
+    if len(shown) < 2:
+        return None
+    return {"labels": [name for name, _n in shown], "values": [n for _name, n in shown]}
+
+
 @login_required
 @require_GET
 def org_page(request: HttpRequest, pk: int) -> HttpResponse:
@@ -50,6 +57,7 @@ def org_page(request: HttpRequest, pk: int) -> HttpResponse:
         ],
         "children": selectors.org_children(org=org),
         "figures": selectors.org_figures(org=org),
+        "chart": _chart(selectors.org_children_members(org=org)),
         "enterprises": org.enterprises.order_by("name")[:50],
         "can_see_members": actor_can(request.user, Perm.MEMBER_VIEW, org),
         "is_union": org.kind in ("grassroots", "joint"),
