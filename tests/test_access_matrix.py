@@ -79,6 +79,7 @@ MATRIX: dict[str, tuple[Args, dict[str, int]]] = {
     "orgs:tree": (no_args, STAFF),
     "orgs:org": (org_dh, DONGHU),
     "orgs:children": (org_dh, DONGHU),
+    "orgs:org_edit": (org_dh, rule(404, city_admin=200)),
     "orgs:members": (no_args, STAFF),
     "orgs:member": (person_dh, DONGHU_MEMBER),
     "orgs:member_reveal": (person_dh, POST_ONLY),

@@ -104,6 +104,37 @@ def org_create(
     return org
 
 
+ORG_EDITABLE = (
+    "name",
+    "chair_name",
+    "contact_name",
+    "contact_phone",
+    "address",
+    "join_decision_days",
+)
+
+
+@transaction.atomic
+def org_update(*, actor: User, org: Org, **changes: Any) -> Org:
+    """Edits an org's name, chair, contacts and join deadline (R1: within org.manage scope;
+    R3: the deadline in working days is the union's own setting)."""
+    if not actor_can(actor, Perm.ORG_MANAGE, org):
+        raise PermissionDenied
+    unknown = set(changes) - set(ORG_EDITABLE)
+    if unknown:
+        raise ValidationError(f"Not editable: {sorted(unknown)}")
+    days = changes.get("join_decision_days")
+    if days is not None and not 1 <= int(days) <= 30:
+        raise ValidationError(_("The deadline is 1 to 30 working days."))
+    before = {key: getattr(org, key) for key in changes}
+    for key, value in changes.items():
+        setattr(org, key, value)
+    org.full_clean(exclude=["parent", "path", "level"])
+    org.save(update_fields=list(changes))
+    audit_record(actor=actor, action="org.update", org=org, obj=org, before=before, after=changes)
+    return org
+
+
 @transaction.atomic
 def role_grant(*, actor: User | None, user: User, role: str, org: Org) -> RoleAssignment:
     """Gives `user` a role at `org`; a person may grant only within their org.manage scope."""

@@ -139,3 +139,24 @@ class CommitForm(forms.Form):
     mode = forms.ChoiceField(
         label=_("How to import"), choices=ImportMode.choices, widget=forms.RadioSelect
     )
+
+
+class OrgForm(forms.ModelForm):  # type: ignore[type-arg]  # generic only in the stubs
+    """An org's own details; the tree position (parent, kind, code) is not edited here."""
+
+    class Meta:
+        model = Org
+        fields = [
+            "name",
+            "chair_name",
+            "contact_name",
+            "contact_phone",
+            "address",
+            "join_decision_days",
+        ]
+
+
+class SubOrgForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    code = forms.CharField(label=_("Code"), max_length=32)
+    kind = forms.ChoiceField(label=_("Kind"), choices=[])

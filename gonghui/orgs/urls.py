@@ -8,6 +8,7 @@ urlpatterns = [
     path("orgs/", tree.tree, name="tree"),
     path("orgs/<int:pk>/", tree.org_page, name="org"),
     path("orgs/<int:pk>/children/", tree.children, name="children"),
+    path("orgs/<int:pk>/edit/", tree.org_edit, name="org_edit"),
     path("members/", members.member_list, name="members"),
     path("members/<int:pk>/", members.member_page, name="member"),
     path("members/<int:pk>/reveal/", members.member_reveal, name="member_reveal"),

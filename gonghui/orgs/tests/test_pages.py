@@ -107,3 +107,72 @@ def test_a_huge_filtered_list_says_more_than_ten_thousand(client_for, orgs, monk
         member(orgs["HH-DH-JD1-001"], f"张{i}")
     body = client_for("city_admin").get("/members/", {"q": "张"}).content.decode()
     assert "超过 1,000" in body or "More than 1,000" in body
+
+
+def test_admin_edits_an_orgs_details_and_the_join_deadline(client_for, orgs) -> None:  # type: ignore[no-untyped-def]
+    from gonghui.core.models import AuditEntry
+
+    union = orgs["HH-DH-JD1-001"]
+    response = client_for("city_admin").post(
+        f"/orgs/{union.pk}/edit/",
+        {
+            "save": "1",
+            "name": union.name,
+            "chair_name": "赵主席",
+            "contact_name": "钱干事",
+            "contact_phone": "0551-1234567",
+            "address": "东湖路 1 号",
+            "join_decision_days": 5,
+        },
+    )
+    assert response.status_code == 302
+    union.refresh_from_db()
+    assert (union.chair_name, union.join_decision_days) == ("赵主席", 5)
+    before = AuditEntry.objects.get(action="org.update").before
+    assert before is not None
+    assert before["join_decision_days"] == 3
+
+
+def test_bad_deadline_is_refused_with_a_message(client_for, orgs) -> None:  # type: ignore[no-untyped-def]
+    union = orgs["HH-DH-JD1-001"]
+    response = client_for("city_admin").post(
+        f"/orgs/{union.pk}/edit/",
+        {
+            "save": "1",
+            "name": union.name,
+            "join_decision_days": 99,
+        },
+    )
+    assert response.status_code == 200
+    union.refresh_from_db()
+    assert union.join_decision_days == 3
+
+
+def test_admin_adds_a_union_below_a_street_federation(client_for, orgs) -> None:  # type: ignore[no-untyped-def]
+    street = orgs["HH-DH-JD1"]
+    response = client_for("city_admin").post(
+        f"/orgs/{street.pk}/edit/",
+        {
+            "add": "1",
+            "name": "新建公司工会",
+            "code": "HH-NEW-1",
+            "kind": "grassroots",
+        },
+    )
+    assert response.status_code == 302
+    child = Org.objects.get(code="HH-NEW-1")
+    assert child.parent == street and child.path.startswith(street.path) and child.level == 4
+    taken = client_for("city_admin").post(
+        f"/orgs/{street.pk}/edit/",
+        {
+            "add": "1",
+            "name": "重复",
+            "code": "HH-NEW-1",
+            "kind": "grassroots",
+        },
+    )
+    assert taken.status_code == 200
+
+
+def test_r01_staff_without_org_manage_cannot_edit(client_for, orgs) -> None:  # type: ignore[no-untyped-def]
+    assert client_for("donghu_staff").get(f"/orgs/{orgs['HH-DH'].pk}/edit/").status_code == 404
