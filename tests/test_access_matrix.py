@@ -88,6 +88,8 @@ MATRIX: dict[str, tuple[Args, dict[str, int]]] = {
     "orgs:member_export": (no_args, POST_ONLY),
     "orgs:member_export_file": (nowhere, rule(404)),
     "orgs:join": (no_args, rule(200, anonymous=200)),
+    "orgs:join_status": (no_args, rule(200, anonymous=200)),
+    "orgs:my_membership": (no_args, rule(404, courier_worker=200)),
     "orgs:applications": (no_args, STAFF),
     "orgs:application_decide": (membership_dh, POST_ONLY),
     "orgs:roster_upload": (no_args, STAFF),

@@ -20,6 +20,7 @@ class NavItem:
 
 NAV: tuple[NavItem, ...] = (
     NavItem(_("Home"), "core:home", Perm.HOME_VIEW),
+    NavItem(_("My membership"), "orgs:my_membership", Perm.OWN_MEMBERSHIP_VIEW),
     NavItem(_("Organisations"), "orgs:tree", Perm.ORG_VIEW),
     NavItem(_("Members"), "orgs:members", Perm.MEMBER_VIEW),
     NavItem(_("Applications"), "orgs:applications", Perm.MEMBER_VIEW),

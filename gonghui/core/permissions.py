@@ -22,6 +22,7 @@ class Perm(StrEnum):
     MEMBER_VIEW = "member.view"
     MEMBER_MANAGE = "member.manage"
     PERSONAL_DATA_VIEW = "personal_data.view"
+    OWN_MEMBERSHIP_VIEW = "own_membership.view"
 
 
 PERM_LABELS: dict[Perm, Promise] = {
@@ -34,6 +35,7 @@ PERM_LABELS: dict[Perm, Promise] = {
     Perm.MEMBER_VIEW: _("See the members of the subtree"),
     Perm.MEMBER_MANAGE: _("Admit, transfer and edit members of the subtree"),
     Perm.PERSONAL_DATA_VIEW: _("See full ID numbers and phones (audited)"),
+    Perm.OWN_MEMBERSHIP_VIEW: _("See one's own membership and applications"),
 }
 
 # Permissions that only count when held at the root of the tree.
@@ -69,5 +71,5 @@ ROLES: dict[str, RoleSpec] = {
     "judge": RoleSpec(_("Judge"), frozenset({Perm.HOME_VIEW})),
     "bank_officer": RoleSpec(_("Bank officer"), frozenset({Perm.HOME_VIEW})),
     "employer_hr": RoleSpec(_("Employer HR"), frozenset({Perm.HOME_VIEW})),
-    "worker": RoleSpec(_("Worker"), frozenset({Perm.HOME_VIEW})),
+    "worker": RoleSpec(_("Worker"), frozenset({Perm.HOME_VIEW, Perm.OWN_MEMBERSHIP_VIEW})),
 }

@@ -78,9 +78,11 @@ def members(
 ) -> MemberPage:
     require(request.user, Perm.MEMBER_VIEW)
     scope = selectors.org_get_for(request.user, org, Perm.MEMBER_VIEW) if org else None
-    rows = selectors.members_for(actor=request.user, org=scope, q=q, state=state)
+    rows = selectors.members_for(
+        actor=request.user, org=scope, q=q.replace("\x00", "")[:40], state=state
+    )
     limit = max(1, min(limit, 200))
-    offset = max(0, offset)
+    offset = max(0, min(offset, 10_000_000))
     return MemberPage(
         count=rows.count(), offset=offset, items=[_member(m) for m in rows[offset : offset + limit]]
     )

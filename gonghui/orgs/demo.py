@@ -217,15 +217,16 @@ def _people(unions: list[Org], enterprises: list[Enterprise], *, size: int) -> N
             roll = rng.random()
             start = today - dt.timedelta(days=rng.randint(30, 365 * 15))
             if roll < 0.01:
+                applied = today - dt.timedelta(days=rng.randint(0, 8))
                 memberships.append(
                     Membership(
                         org=union,
                         person_id=ids[person.id_hash],
                         state=MembershipState.APPLIED,
-                        applied_at=timezone.now() - dt.timedelta(days=rng.randint(0, 8)),
-                        decide_by=add_working_days(
-                            today - dt.timedelta(days=rng.randint(0, 8)), 3
-                        ).date,
+                        applied_at=timezone.make_aware(
+                            dt.datetime.combine(applied, dt.time(10, rng.randint(0, 59)))
+                        ),
+                        decide_by=add_working_days(applied, 3).date,
                     )
                 )
             else:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.models import Org
@@ -67,6 +68,7 @@ class JoinForm(forms.Form):
     website = forms.CharField(
         required=False,
         label=_("Leave empty"),
+        template_name="core/forms/honeypot.html",
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
 
@@ -106,6 +108,15 @@ class EndForm(forms.Form):
         ],
     )
     reason = forms.CharField(label=_("Reason"), max_length=500)
+    on = forms.DateField(
+        label=_("On"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean_on(self) -> Any:
+        day = self.cleaned_data.get("on")
+        if day is not None and day > timezone.localdate():
+            raise ValidationError(_("The date cannot be in the future."))
+        return day
 
 
 class UploadForm(forms.Form):
@@ -160,3 +171,10 @@ class SubOrgForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120)
     code = forms.CharField(label=_("Code"), max_length=32)
     kind = forms.ChoiceField(label=_("Kind"), choices=[])
+
+
+class StatusForm(forms.Form):
+    """Where an application stands: the applicant gives their name and ID number, both."""
+
+    name = forms.CharField(label=_("Name"), max_length=40)
+    id_number = forms.CharField(label=_("Resident ID number"), max_length=18, min_length=18)

@@ -22,6 +22,7 @@ from gonghui.orgs.models import (
 )
 
 ID_LIKE = re.compile(r"^\d{17}[\dXx]$")
+MAX_PK = 2**63 - 1  # a larger number in a URL is simply not found (PostgreSQL would refuse it)
 
 
 def org_roots_for(actor: Actor, perm: Perm = Perm.ORG_VIEW) -> list[Org]:
@@ -36,7 +37,7 @@ def org_roots_for(actor: Actor, perm: Perm = Perm.ORG_VIEW) -> list[Org]:
 
 def org_get_for(actor: Actor, pk: int, perm: Perm = Perm.ORG_VIEW) -> Org:
     """One org in the actor's scope; out of scope and missing are both 404."""
-    org = Org.objects.select_related("parent").filter(pk=pk).first()
+    org = Org.objects.select_related("parent").filter(pk=pk).first() if 0 < pk <= MAX_PK else None
     if org is None or not actor_can(actor, perm, org):
         raise Http404
     return org
@@ -147,21 +148,27 @@ def applications_for(*, actor: Actor, overdue_only: bool = False) -> QuerySet[Me
     return rows.select_related("person", "org").order_by("decide_by", "pk")
 
 
-def person_get_for(actor: Actor, pk: int) -> tuple[Person, Membership]:
-    """A person the actor may see (one of their memberships lies in the actor's scope), and the
-    membership that puts them there (the current one if it is in scope)."""
-    person = Person.objects.select_related("employer").filter(pk=pk).first()
-    if person is None:
-        raise Http404
-    memberships = [
-        m
-        for m in Membership.objects.filter(person=person).select_related("org")
-        if actor_can(actor, Perm.MEMBER_VIEW, m.org)
-    ]
-    if not memberships:
-        raise Http404
+def standing_membership(person: Person) -> Membership | None:
+    """The membership that says where a person stands now: the current one, else the open
+    application, else the latest that ended."""
+    memberships = list(Membership.objects.filter(person=person).select_related("org"))
     memberships.sort(key=lambda m: (m.state not in CURRENT_STATES, m.state != "applied", -m.pk))
-    return person, memberships[0]
+    return memberships[0] if memberships else None
+
+
+def person_get_for(actor: Actor, pk: int) -> tuple[Person, Membership]:
+    """A person the actor may see, and the membership that lets them: only the union where the
+    person stands now (and the levels above it). A union the person has left, by transfer or
+    otherwise, no longer sees their details (R1, PIPL)."""
+    person = (
+        Person.objects.select_related("employer").filter(pk=pk).first()
+        if 0 < pk <= MAX_PK
+        else None
+    )
+    standing = standing_membership(person) if person is not None else None
+    if person is None or standing is None or not actor_can(actor, Perm.MEMBER_VIEW, standing.org):
+        raise Http404
+    return person, standing
 
 
 def membership_history(*, person: Person) -> QuerySet[Membership]:
@@ -173,7 +180,11 @@ def membership_history(*, person: Person) -> QuerySet[Membership]:
 
 
 def membership_get_for(actor: Actor, pk: int, perm: Perm = Perm.MEMBER_MANAGE) -> Membership:
-    membership = Membership.objects.select_related("person", "org").filter(pk=pk).first()
+    membership = (
+        Membership.objects.select_related("person", "org").filter(pk=pk).first()
+        if 0 < pk <= MAX_PK
+        else None
+    )
     if membership is None or not actor_can(actor, perm, membership.org):
         raise Http404
     return membership

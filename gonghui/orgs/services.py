@@ -86,7 +86,12 @@ def person_fields_check(
     """The canonical ID number, sex and birth date: given values must agree with the ID (R4);
     missing ones are read from it."""
     number = resident_id_validate(id_number, birth_date=birth_date, sex=sex)  # type: ignore[arg-type]  # "M"/"F" checked by the validator
-    return number, resident_id_sex(number), resident_id_birth_date(number)
+    born = resident_id_birth_date(number)
+    from gonghui.orgs.roster.checking import sixteen_years_before
+
+    if born > sixteen_years_before(timezone.localdate()):
+        raise ValidationError(_("Under 16: too young to join the union."), code="age")
+    return number, resident_id_sex(number), born
 
 
 def person_find(id_number: str) -> Person | None:
@@ -148,11 +153,23 @@ def membership_admit(
             _("%(name)s is already a member of %(org)s; transfer the membership instead.")
             % {"name": person.name, "org": current.org.name}
         )
+    start = start_date or timezone.localdate()
+    last_end = (
+        Membership.objects.filter(person=person, end_date__isnull=False)
+        .order_by("-end_date")
+        .values_list("end_date", flat=True)
+        .first()
+    )
+    if last_end is not None and start < last_end:
+        raise ValidationError(
+            _("The joining date is before the end of this person's last membership (%(date)s).")
+            % {"date": last_end.isoformat()}
+        )
     membership = Membership(
         org=org,
         person=person,
         state=MembershipState.ACTIVE,
-        start_date=start_date or timezone.localdate(),
+        start_date=start,
         decided_at=timezone.now(),
         decided_by=actor,
     )
@@ -293,6 +310,8 @@ def membership_transfer(
     day = on or timezone.localdate()
     if day < old.start_date:  # type: ignore[operator]  # a current membership has a start
         raise ValidationError(_("A transfer cannot be dated before the membership began."))
+    if day > timezone.localdate():
+        raise ValidationError(_("A transfer cannot be dated in the future."))
     old.state = MembershipState.TRANSFERRED
     old.end_date = day
     old.reason = reason

@@ -46,7 +46,7 @@ def test_worker_sees_only_home_on_a_phone(phone: Visit, personas: dict[str, User
     phone.check()
     phone.page.get_by_role("button", name="显示菜单").click()
     phone.page.locator("#main-nav.show").wait_for()
-    assert _menu(phone) == ["首页"]
+    assert _menu(phone) == ["首页", "我的会籍"]
     phone.screenshot("home-worker-phone")
     phone.goto("/audit/")
     assert phone.page.get_by_role("heading", name="页面不存在").is_visible()

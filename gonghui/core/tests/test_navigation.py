@@ -38,7 +38,11 @@ def test_district_staff_sees_calendar_but_not_audit(client_for) -> None:  # type
     ]
 
 
-@pytest.mark.parametrize("username", ["courier_worker", "judge", "bank_officer", "employer_hr"])
+def test_worker_sees_home_and_own_membership(client_for) -> None:  # type: ignore[no-untyped-def]
+    assert _menu(client_for("courier_worker")) == ["首页", "我的会籍"]
+
+
+@pytest.mark.parametrize("username", ["judge", "bank_officer", "employer_hr"])
 def test_non_staff_see_home_only(client_for, username: str) -> None:  # type: ignore[no-untyped-def]
     assert _menu(client_for(username)) == ["首页"]
 

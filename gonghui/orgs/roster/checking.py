@@ -20,12 +20,29 @@ from gonghui.orgs.models import (
     Education,
     Enterprise,
     Membership,
+    MembershipState,
     NewEmploymentForm,
+    Person,
     PoliticalStatus,
 )
 from gonghui.orgs.roster.reading import FIELDS, REQUIRED_FIELDS, Cell, normalise, to_date
 
 CHUNK = 1000
+MIN_AGE = 16  # the Trade Union Law: workers who earn wages may join; child labour is unlawful
+
+
+def sixteen_years_before(day: dt.date) -> dt.date:
+    return day.replace(
+        year=day.year - MIN_AGE, day=28 if (day.month, day.day) == (2, 29) else day.day
+    )
+
+
+def sixteen_years_after(day: dt.date) -> dt.date:
+    return day.replace(
+        year=day.year + MIN_AGE, day=28 if (day.month, day.day) == (2, 29) else day.day
+    )
+
+
 PHONE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")
 
 SEX = {"男": "M", "女": "F", "M": "M", "F": "F", "男性": "M", "女性": "F"}
@@ -109,10 +126,11 @@ class CheckedRow:
     number: int
     values: dict[str, Any] = field(default_factory=dict)
     errors: list[tuple[str, str]] = field(default_factory=list)
+    skip: bool = False  # already a current member of the same union
 
     @property
     def valid(self) -> bool:
-        return not self.errors
+        return not self.errors and not self.skip
 
 
 class RowChecker:
@@ -133,6 +151,7 @@ class RowChecker:
             self.unions[normalise(union.code)] = union
         self.seen: dict[str, int] = {}
         self.today = timezone.localdate()
+        self.youngest_birth = sixteen_years_before(self.today)
         self.choice_fields: list[tuple[str, Mapping[str, str], str]] = [
             ("education", EDUCATION, _("Unknown education; write for example 高中, 大专 or 本科.")),
             (
@@ -196,6 +215,7 @@ class RowChecker:
         if birth_cell not in (None, "") and birth is None:
             err((self.label("birth_date"), _("The birth date is not a date (write 1990-01-15).")))
         number_ok = ""
+        born: dt.date | None = None
         if not raw_id:
             err((self.label("id_number"), _("The ID number is missing.")))
         else:
@@ -205,6 +225,8 @@ class RowChecker:
                 err((self.label("id_number"), exc.messages[0]))
             else:
                 born = dt.date(int(number_ok[6:10]), int(number_ok[10:12]), int(number_ok[12:14]))
+                if born > self.youngest_birth:
+                    err((self.label("id_number"), _("Under 16: too young to join the union.")))
                 if birth is not None:
                     day, exact = birth
                     if (day.year, day.month) != (born.year, born.month) or (exact and day != born):
@@ -214,7 +236,12 @@ class RowChecker:
                                 _("The birth date does not match the ID number."),
                             )
                         )
-        row.values = {"name": name, "id_number": number_ok, "sex": sex_code}
+        row.values = {
+            "name": name,
+            "id_number": number_ok,
+            "sex": sex_code,
+            "born": born if number_ok else None,
+        }
         self._optional_fields(cells, row)
         if number_ok:
             id_hash = lookup_hash(number_ok)
@@ -274,28 +301,80 @@ class RowChecker:
         elif start is not None and start[0] > self.today:
             err((self.label("start_date"), _("The joining date is in the future.")))
         values["start_date"] = start[0] if start else self.today
+        born = values.get("born")
+        if start is not None and born is not None and start[0] < sixteen_years_after(born):
+            err((self.label("start_date"), _("The joining date is before the member turned 16.")))
 
     def _check_against_database(self, chunk: list[CheckedRow]) -> list[CheckedRow]:
+        """Rows against the people already registered: a current member elsewhere must be
+        transferred; an ID registered under another name or with an open application is not
+        the file's to take over (R2, R4); a current member of the same union is skipped."""
         hashes = [row.values["id_hash"] for row in chunk if row.values.get("id_hash")]
-        current = {
-            id_hash: union_name
-            for id_hash, union_name in Membership.objects.filter(
-                person__id_hash__in=hashes, state__in=CURRENT_STATES
-            ).values_list("person__id_hash", "org__name")
+        people = {
+            h: (pk, name)
+            for h, pk, name in Person.objects.filter(id_hash__in=hashes).values_list(
+                "id_hash", "pk", "name"
+            )
         }
+        standing: dict[int, tuple[str, int, str]] = {}
+        last_end: dict[int, dt.date] = {}
+        for person_id, state, org_id, org_name, end in Membership.objects.filter(
+            person_id__in=[pk for pk, _n in people.values()]
+        ).values_list("person_id", "state", "org_id", "org__name", "end_date"):
+            if state in CURRENT_STATES or state == MembershipState.APPLIED:
+                standing[person_id] = (state, org_id, org_name)
+            if end is not None and (person_id not in last_end or end > last_end[person_id]):
+                last_end[person_id] = end
         employer_names = {row.values["employer_name"] for row in chunk} - {""}
         employers = dict(
             Enterprise.objects.filter(name__in=employer_names).values_list("name", "pk")
         )
+        id_label = self.label("id_number")
         for row in chunk:
-            union_name = current.get(row.values.get("id_hash", ""))
-            if union_name is not None:
+            row.values["employer_id"] = employers.get(row.values["employer_name"])
+            known = people.get(row.values.get("id_hash", ""))
+            if known is None:
+                continue
+            person_id, name = known
+            if name != row.values["name"]:
                 row.errors.append(
                     (
-                        self.label("id_number"),
-                        _("Already a member of %(union)s; transfer the membership instead.")
-                        % {"union": union_name},
+                        id_label,
+                        _(
+                            "This ID number is registered under another name; check the row or ask "
+                            "the member's union."
+                        ),
                     )
                 )
-            row.values["employer_id"] = employers.get(row.values["employer_name"])
+                continue
+            state, org_id, org_name = standing.get(person_id, ("", 0, ""))
+            if state in CURRENT_STATES and org_id == row.values["union"].pk:
+                row.skip = True  # already a member here: importing the file again is harmless
+            elif state in CURRENT_STATES:
+                row.errors.append(
+                    (
+                        id_label,
+                        _("Already a member of %(union)s; transfer the membership instead.")
+                        % {"union": org_name},
+                    )
+                )
+            elif state == MembershipState.APPLIED:
+                row.errors.append(
+                    (
+                        id_label,
+                        _("Has an open application to %(union)s; that union decides it first.")
+                        % {"union": org_name},
+                    )
+                )
+            elif person_id in last_end and row.values["start_date"] < last_end[person_id]:
+                row.errors.append(
+                    (
+                        self.label("start_date"),
+                        _(
+                            "The joining date is before the end of this person's last membership "
+                            "(%(date)s)."
+                        )
+                        % {"date": last_end[person_id].isoformat()},
+                    )
+                )
         return chunk

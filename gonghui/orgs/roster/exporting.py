@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
+from typing import BinaryIO
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -85,7 +86,7 @@ def _row(membership: Membership, reveal: bool) -> list[object]:
         person.name,
         person.id_number if reveal else mask_id_number(person.id_number),
         person.get_sex_display(),
-        person.birth_date,
+        person.birth_date if reveal else person.birth_date.strftime("%Y-%m"),
         person.phone if reveal else mask_phone(person.phone),
         person.get_education_display(),
         person.skill_grade or "",
@@ -101,7 +102,7 @@ def _row(membership: Membership, reveal: bool) -> list[object]:
     ]
 
 
-def template_workbook(path: Path) -> Path:
+def template_workbook(path: Path | BinaryIO) -> Path | BinaryIO:
     """The roster template with Chinese headers, for unions that start fresh."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet("会员花名册")
@@ -111,7 +112,9 @@ def template_workbook(path: Path) -> Path:
     return path
 
 
-def error_report(item_path: Path, header_row: int, errors: list[list[object]], out: Path) -> Path:
+def error_report(
+    item_path: Path, header_row: int, errors: list[list[object]], out: Path | BinaryIO
+) -> Path | BinaryIO:
     """The uploaded rows that have errors, as they were, with a 错误原因 column added."""
     from gonghui.orgs.roster.reading import iter_rows
 

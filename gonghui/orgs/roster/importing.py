@@ -46,6 +46,7 @@ from gonghui.orgs.roster.reading import (
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 200_000
+MAX_COLUMNS = 200
 MAX_ERRORS_KEPT = 100_000
 PROGRESS_EVERY = 1000
 
@@ -87,6 +88,15 @@ def roster_upload(*, actor: User, org: Org, upload: UploadedFile) -> RosterImpor
     except UnreadableFileError as exc:
         item.file.delete(save=False)
         raise ValidationError(str(exc)) from exc
+    if len(headers) > MAX_COLUMNS:
+        item.file.delete(save=False)
+        raise ValidationError(
+            _(
+                "The header row has %(n)d columns; a roster has at most %(max)d. Delete the empty "
+                "or extra columns and upload again."
+            )
+            % {"n": len(headers), "max": MAX_COLUMNS}
+        )
     remembered = RosterMapping.objects.filter(org=org).values_list("headers", flat=True).first()
     item.header_row = header_row
     item.headers = headers
@@ -278,7 +288,7 @@ def roster_import_run(*, import_id: uuid.UUID) -> RosterImport:
     progress_advance(progress_id=progress_id, done=item.row_count // 3)
     taken = _now_members(r["id_hash"] for r in rows)
     good = [r for r in rows if r["id_hash"] not in taken]
-    bad = item.row_count - len(good)
+    bad = item.error_rows + len(rows) - len(good)  # rows already members here are not errors
     if (bad and item.mode == ImportMode.ALL_OR_NOTHING) or not good:
         RosterImport.objects.filter(pk=item.pk).update(state=ImportState.NOTHING)
         progress_fail(
@@ -309,7 +319,7 @@ def roster_import_run(*, import_id: uuid.UUID) -> RosterImport:
     progress_finish(
         progress_id=progress_id,
         message=_("%(count)d members imported into %(org)s; %(skipped)d rows skipped.")
-        % {"count": created, "org": item.org.name, "skipped": bad},
+        % {"count": created, "org": item.org.name, "skipped": item.row_count - created},
         result_url=f"/members/?org={item.org_id}",
     )
     return item

@@ -4,6 +4,7 @@ from their top-left value, and the header row is found by the names it holds."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import unicodedata
@@ -107,10 +108,11 @@ def _merged_anchors(sheet: Any) -> dict[tuple[int, int], tuple[int, int]]:
 
 
 def _iter_csv(path: Path) -> Iterator[list[Cell]]:
-    raw = path.read_bytes()[:4096]
+    raw = path.read_bytes()[:65536]
     encoding = "utf-8-sig"
     try:
-        raw.decode("utf-8-sig")
+        # final=False: a character cut by the sample's end is not an error
+        codecs.getincrementaldecoder("utf-8-sig")().decode(raw, final=False)
     except UnicodeDecodeError:
         encoding = "gb18030"  # Excel in China saves CSV in GBK
     if b"\x00" in raw:
@@ -181,6 +183,8 @@ def to_date(value: Cell) -> tuple[dt.date, bool] | None:
         return value.date(), True
     if isinstance(value, dt.date):
         return value, True
+    if isinstance(value, int | float) and 1900 <= value <= 2100 and float(value).is_integer():
+        return dt.date(int(value), 1, 1), False  # a year alone, as rosters often write it
     if isinstance(value, int | float) and 1 <= value < 2958466 and not 190001 <= value <= 299912:
         return dt.date(1899, 12, 30) + dt.timedelta(days=int(value)), True
     text = normalise(value).replace("年", ".").replace("月", ".").replace("日", "")
@@ -188,6 +192,8 @@ def to_date(value: Cell) -> tuple[dt.date, bool] | None:
         text = text.replace(sep, ".")
     text = text.strip(".")
     parts = text.split(".")
+    if text.isdigit() and len(text) == 4 and 1900 <= int(text) <= 2100:
+        return dt.date(int(text), 1, 1), False  # a year alone
     if text.isdigit() and 3 <= len(text) <= 5:  # an Excel serial number saved as text
         return dt.date(1899, 12, 30) + dt.timedelta(days=int(text)), True
     try:

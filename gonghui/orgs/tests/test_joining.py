@@ -118,3 +118,46 @@ def test_r01_other_district_cannot_decide_by_url(client_for, orgs) -> None:  # t
     assert response.status_code == 404
     application.refresh_from_db()
     assert application.state == MembershipState.APPLIED
+
+
+def test_r03_applicant_looks_up_a_refusal_and_its_reason(client_for, orgs) -> None:  # type: ignore[no-untyped-def]
+    number = resident_id()
+    _apply(Client(), orgs["HH-DH-JD1-001"], number, name="查进度")
+    application = Membership.objects.get()
+    client_for("factory_chair").post(
+        f"/applications/{application.pk}/decide/", {"decision": "refuse", "reason": "非本单位职工"}
+    )
+    body = Client().post("/join/status/", {"name": "查进度", "id_number": number}).content.decode()
+    assert "非本单位职工" in body
+    wrong = Client().post("/join/status/", {"name": "别人", "id_number": number}).content.decode()
+    assert "非本单位职工" not in wrong and "淮河东湖" not in wrong
+
+
+def test_join_page_tells_where_one_stands_only_under_the_right_name(orgs) -> None:  # type: ignore[no-untyped-def]
+    number = resident_id()
+    _apply(Client(), orgs["HH-DH-KD-001"], number, name="本人")
+    other_name = _apply(Client(), orgs["HH-XS-JD1-001"], number, name="冒充者")
+    assert 'data-testid="standing"' not in other_name
+
+
+def test_under_sixteen_cannot_apply(orgs) -> None:  # type: ignore[no-untyped-def]
+    today = dt.date.today()
+    body = _apply(
+        Client(), orgs["HH-DH-KD-001"], resident_id(today.replace(year=today.year - 12, day=1))
+    )
+    assert "16" in body and not Membership.objects.exists()
+
+
+def test_worker_sees_own_membership(client_for, personas, orgs) -> None:  # type: ignore[no-untyped-def]
+    from gonghui.orgs.services import membership_admit, person_create
+
+    person = person_create(
+        actor=None,
+        org=None,
+        id_number=resident_id(),
+        name="周骑手",
+        user=personas["courier_worker"],
+    )
+    membership_admit(actor=None, person=person, org=orgs["HH-DH-KD-001"])
+    body = client_for("courier_worker").get("/me/membership/").content.decode()
+    assert "东湖快递站点联合工会" in body and 'data-testid="my-standing"' in body

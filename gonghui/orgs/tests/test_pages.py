@@ -176,3 +176,63 @@ def test_admin_adds_a_union_below_a_street_federation(client_for, orgs) -> None:
 
 def test_r01_staff_without_org_manage_cannot_edit(client_for, orgs) -> None:  # type: ignore[no-untyped-def]
     assert client_for("donghu_staff").get(f"/orgs/{orgs['HH-DH'].pk}/edit/").status_code == 404
+
+
+def test_r01_a_union_the_member_left_no_longer_sees_their_details(
+    client_for, personas, orgs
+) -> None:  # type: ignore[no-untyped-def]
+    from gonghui.orgs import services
+
+    m = member(orgs["HH-DH-JD1-001"], "转走的人")
+    services.membership_transfer(
+        actor=personas["city_admin"], membership=m, to_org=orgs["HH-XS-JD1-001"]
+    )
+    chair = client_for("factory_chair")
+    assert chair.get(f"/members/{m.person_id}/").status_code == 404
+    assert chair.post(f"/members/{m.person_id}/reveal/").status_code == 404
+    assert client_for("xishan_staff").get(f"/members/{m.person_id}/").status_code == 200
+
+
+def test_transfer_cannot_be_dated_in_the_future(client_for, orgs) -> None:  # type: ignore[no-untyped-def]
+    m = member(orgs["HH-DH-JD1-001"], "未来")
+    client_for("city_admin").post(
+        f"/memberships/{m.pk}/transfer/",
+        {"to_org": orgs["HH-XS-JD1-001"].pk, "on": "9999-12-31", "reason": ""},
+    )
+    m.refresh_from_db()
+    assert m.state == "active"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/orgs/99999999999999999999/",
+        "/members/99999999999999999999/",
+        "/orgs/?q=a%00b",
+        "/api/v1/members?q=a%00b",
+        "/api/v1/members?offset=99999999999999999999",
+    ],
+)
+def test_odd_urls_answer_without_a_server_error(client_for, path: str) -> None:  # type: ignore[no-untyped-def]
+    assert client_for("city_admin").get(path).status_code in {200, 404, 422}
+
+
+def test_export_with_a_bad_org_is_404(client_for) -> None:  # type: ignore[no-untyped-def]
+    assert client_for("city_admin").post("/members/export/", {"org": "abc"}).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)  # the export is a task enqueued on commit
+def test_masked_export_shows_birth_year_and_month_only(client_for, orgs) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    import openpyxl
+
+    from gonghui.core.models import TaskProgress
+
+    member(orgs["HH-DH-JD1-001"], "生日")
+    client = client_for("donghu_staff")
+    client.post("/members/export/")
+    progress = TaskProgress.objects.get()
+    data = b"".join(client.get(f"/members/export/{progress.pk}/").streaming_content)
+    rows = list(openpyxl.load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))  # type: ignore[union-attr]
+    assert [r[3] for r in rows if r[0] == "生日"] == ["1990-01"]

@@ -79,7 +79,7 @@ def test_r04_bad_rows_are_reported_by_row_column_and_reason(chair, orgs) -> None
         ["", resident_id(), "1990.01", "", ""],
         ["重复", dup, "1990.01", "", ""],
         ["生日不符", resident_id(dt.date(1990, 1, 15)), "1991.02", "", ""],
-        ["已在别会", existing.person.id_number, "", "", ""],
+        ["已在西山", existing.person.id_number, "", "", ""],
     ]
     item = _run(chair, orgs["HH-DH-JD1-001"], roster_xlsx(rows), "all")
     assert item.state == ImportState.NOTHING
@@ -345,3 +345,100 @@ def test_full_export_is_for_allowed_roles_and_audited(client_for, orgs) -> None:
     rows = list(openpyxl.load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))  # type: ignore[union-attr]
     assert any(r[1] == m.person.id_number for r in rows)
     assert AuditEntry.objects.filter(action="members.export_full").exists()
+
+
+def test_r04_an_import_cannot_take_over_someone_registered_elsewhere(chair, orgs) -> None:  # type: ignore[no-untyped-def]
+    from gonghui.orgs import services
+
+    applicant = services.person_create(
+        actor=None, org=None, id_number=resident_id(), name="西山申请人"
+    )
+    services.membership_apply(person=applicant, org=orgs["HH-XS-JD1-001"])
+    rows: list[list[object]] = [
+        ["冒名", applicant.id_number, "", "", ""],
+        ["西山申请人", applicant.id_number, "", "", ""],
+    ]
+    item = _run(chair, orgs["HH-DH-JD1-001"], roster_xlsx(rows), "valid")
+    reasons = " ".join(reason for _r, _c, reason in item.errors)
+    assert "其他姓名" in reasons and "入会申请" in reasons
+    assert item.state == ImportState.NOTHING
+    assert not Membership.objects.filter(person=applicant, state="active").exists()
+
+
+def test_importing_the_same_file_again_skips_the_members_already_in(chair, orgs) -> None:  # type: ignore[no-untyped-def]
+    content = roster_xlsx(good_rows(3))
+    first = _run(chair, orgs["HH-DH-JD1-001"], content, "all")
+    assert first.imported_count == 3
+    again = _run(chair, orgs["HH-DH-JD1-001"], content, "all")
+    assert again.errors == []
+    assert again.state == ImportState.NOTHING  # nothing new, and nothing wrong
+    assert Membership.objects.filter(org=orgs["HH-DH-JD1-001"]).count() == 3
+
+
+def test_r02_rejoining_cannot_overlap_the_last_membership(
+    chair, client_for, orgs, personas
+) -> None:  # type: ignore[no-untyped-def]
+    from gonghui.orgs import services
+
+    m = member(orgs["HH-DH-JD1-001"], "重入")
+    services.membership_end(
+        actor=personas["city_admin"],
+        membership=m,
+        state="withdrawn",
+        reason="本人申请",
+        on=dt.date(2024, 6, 30),
+    )
+    rows: list[list[object]] = [["重入", m.person.id_number, "1990.01", "2021-01-01", ""]]
+    item = _run(chair, orgs["HH-DH-JD1-001"], roster_xlsx(rows), "all")
+    assert any("2024-06-30" in reason for _r, _c, reason in item.errors)
+    rows = [["重入", m.person.id_number, "1990.01", "2024-07-01", ""]]
+    item = _run(chair, orgs["HH-DH-JD1-001"], roster_xlsx(rows), "all")
+    assert item.state == ImportState.DONE
+
+
+def test_year_alone_and_age_checks(chair, orgs) -> None:  # type: ignore[no-untyped-def]
+    young = resident_id(dt.date.today().replace(year=dt.date.today().year - 10, day=1))
+    rows: list[list[object]] = [
+        ["年份", resident_id(dt.date(1990, 1, 15)), "1990", "2015", ""],
+        ["太小", young, "", "", ""],
+        ["太早", resident_id(dt.date(1990, 1, 15)), "", "2001", ""],
+    ]
+    item = _run(chair, orgs["HH-DH-JD1-001"], roster_xlsx(rows), "valid")
+    assert Membership.objects.get(person__name="年份").start_date == dt.date(2015, 1, 1)
+    reasons = {(r, c): reason for r, c, reason in item.errors}
+    assert "16" in reasons[(5, "公民身份号码")]
+    assert "16" in reasons[(6, "入会时间")]
+
+
+def test_too_many_columns_is_refused(chair, orgs) -> None:  # type: ignore[no-untyped-def]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["姓名", "身份证号码", *[f"列{i}" for i in range(300)]])
+    writer.writerow(["宽表", resident_id()])
+    response = chair.post(
+        "/roster/",
+        {
+            "org": orgs["HH-DH-JD1-001"].pk,
+            "file": SimpleUploadedFile("w.csv", out.getvalue().encode()),
+        },
+    )
+    assert "至多 200" in response.content.decode() or "at most 200" in response.content.decode()
+    assert not RosterImport.objects.exists()
+
+
+def test_utf8_csv_longer_than_the_sample_is_read_as_utf8(chair, orgs) -> None:  # type: ignore[no-untyped-def]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["姓名", "身份证号码", "工种"])
+    for i in range(150):
+        writer.writerow([f"长文件{i}", resident_id(), "装配工装配工装配工"])
+    content = out.getvalue().encode("utf-8")
+    assert len(content) > 4096
+    response = chair.post(
+        "/roster/", {"org": orgs["HH-DH-JD1-001"].pk, "file": SimpleUploadedFile("u.csv", content)}
+    )
+    assert response.status_code == 302
+    item = RosterImport.objects.get()
+    chair.post(f"/roster/{item.pk}/map/", {f"col_{i}": f for i, f in item.mapping.items()})
+    item.refresh_from_db()
+    assert (item.state, item.valid_count) == (ImportState.CHECKED, 150)

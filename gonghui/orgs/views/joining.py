@@ -16,8 +16,8 @@ from gonghui.core.models import User
 from gonghui.core.permissions import Perm
 from gonghui.core.scoping import require
 from gonghui.orgs import selectors, services
-from gonghui.orgs.forms import JoinForm, RefuseForm
-from gonghui.orgs.models import Membership
+from gonghui.orgs.forms import JoinForm, RefuseForm, StatusForm
+from gonghui.orgs.models import Membership, MembershipState, Person
 
 JOIN_LIMIT = 10  # applications per address per hour
 
@@ -63,7 +63,8 @@ def join(request: HttpRequest) -> HttpResponse:
                 membership = services.membership_apply(person=person, org=data["union"])
             except ValidationError as exc:
                 known = services.person_find(data["id_number"])
-                standing = services.application_status(known) if known else None
+                if known is not None and known.name == data["name"].strip():
+                    standing = services.application_status(known)  # only to the person
                 form.add_error(None, exc)
             else:
                 return render(request, "orgs/join_done.html", {"membership": membership})
@@ -115,3 +116,46 @@ def application_decide(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("orgs:applications")
+
+
+@require_http_methods(["GET", "POST"])
+def join_status(request: HttpRequest) -> HttpResponse:
+    """The applicant looks up their application (R3): its union, deadline and decision, with
+    the reason when refused. Name and ID number must both match; rate-limited like joining."""
+    form = StatusForm(request.POST or None)
+    found: Membership | None = None
+    refused: Membership | None = None
+    looked = False
+    if request.method == "POST":
+        key = f"orgs:join:{_client_ip(request)}"
+        attempts = int(cache.get_or_set(key, 0, 3600) or 0)
+        if attempts >= JOIN_LIMIT * 3:
+            form.add_error(None, _("Too many look-ups from this network; try again in an hour."))
+        elif form.is_valid():
+            cache.incr(key)
+            looked = True
+            person = services.person_find(form.cleaned_data["id_number"])
+            if person is not None and person.name == form.cleaned_data["name"].strip():
+                found = services.application_status(person)
+                refused = (
+                    Membership.objects.filter(person=person, state=MembershipState.REFUSED)
+                    .select_related("org")
+                    .order_by("-decided_at")
+                    .first()
+                )
+    context = {"form": form, "found": found, "refused": refused, "looked": looked}
+    return render(request, "orgs/join_status.html", context)
+
+
+@login_required
+@require_GET
+def my_membership(request: HttpRequest) -> HttpResponse:
+    """A worker's own membership, applications and history."""
+    require(request.user, Perm.OWN_MEMBERSHIP_VIEW)
+    person = Person.objects.filter(user_id=request.user.pk).first()
+    context = {
+        "person": person,
+        "standing": selectors.standing_membership(person) if person else None,
+        "history": selectors.membership_history(person=person) if person else [],
+    }
+    return render(request, "orgs/my_membership.html", context)

@@ -162,7 +162,11 @@ def member_end(request: HttpRequest, pk: int) -> HttpResponse:
                 services.membership_retain(actor=actor, membership=membership, reason=reason)
             else:
                 services.membership_end(
-                    actor=actor, membership=membership, state=state, reason=reason
+                    actor=actor,
+                    membership=membership,
+                    state=state,
+                    reason=reason,
+                    on=form.cleaned_data.get("on"),
                 )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
@@ -179,10 +183,14 @@ def member_export(request: HttpRequest) -> HttpResponse:
     """Starts an export of the current members (of one union, or the whole scope)."""
     actor = _user(request)
     require(actor, Perm.MEMBER_VIEW)
-    org_id = request.POST.get("org") or None
+    org_id = request.POST.get("org", "")
     org = None
     if org_id:
-        org = orgs_for(actor, Perm.MEMBER_VIEW).filter(pk=org_id).first()
+        org = (
+            orgs_for(actor, Perm.MEMBER_VIEW)
+            .filter(pk=int(org_id) if org_id.isdigit() and len(org_id) < 12 else 0)
+            .first()
+        )
         if org is None:
             raise Http404
     reveal = request.POST.get("reveal") == "1"

@@ -3,6 +3,7 @@ error report, and the template for unions that start fresh."""
 
 from __future__ import annotations
 
+import io
 import tempfile
 import uuid
 from pathlib import Path
@@ -113,16 +114,18 @@ def error_report(request: HttpRequest, pk: uuid.UUID) -> HttpResponseBase:
     item = _import_for(request, pk)
     if not item.errors:
         raise Http404
-    out = Path(tempfile.mkstemp(suffix=".xlsx")[1])
+    out = tempfile.TemporaryFile()  # noqa: SIM115  # FileResponse closes it, and it vanishes
     exporting.error_report(Path(item.file.path), item.header_row, item.errors, out)
+    out.seek(0)
     stem = Path(item.file_name).stem
-    return FileResponse(out.open("rb"), as_attachment=True, filename=f"{stem}-错误报告.xlsx")
+    return FileResponse(out, as_attachment=True, filename=f"{stem}-错误报告.xlsx")
 
 
 @login_required
 @require_GET
 def template(request: HttpRequest) -> HttpResponseBase:
     require(request.user, Perm.MEMBER_MANAGE)
-    out = Path(tempfile.mkstemp(suffix=".xlsx")[1])
+    out = io.BytesIO()
     exporting.template_workbook(out)
-    return FileResponse(out.open("rb"), as_attachment=True, filename="会员花名册模板.xlsx")
+    out.seek(0)
+    return FileResponse(out, as_attachment=True, filename="会员花名册模板.xlsx")

@@ -24,7 +24,7 @@ from gonghui.orgs.forms import OrgForm, SubOrgForm
 @require_GET
 def tree(request: HttpRequest) -> HttpResponse:
     require(request.user, Perm.ORG_VIEW)
-    q = request.GET.get("q", "").strip()[:60]
+    q = request.GET.get("q", "").replace("\x00", "").strip()[:60]
     context = {
         "roots": selectors.org_roots_for(request.user),
         "q": q,
