@@ -68,7 +68,7 @@ class JoinForm(forms.Form):
     website = forms.CharField(
         required=False,
         label=_("Leave empty"),
-        template_name="core/forms/honeypot.html",
+        template_name="core/forms/honeypot.html",  # type: ignore[call-arg]  # Django 5 has it; the stubs not yet
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
 

@@ -178,9 +178,9 @@ def test_r01_staff_without_org_manage_cannot_edit(client_for, orgs) -> None:  # 
     assert client_for("donghu_staff").get(f"/orgs/{orgs['HH-DH'].pk}/edit/").status_code == 404
 
 
-def test_r01_a_union_the_member_left_no_longer_sees_their_details(
+def test_r01_a_union_the_member_left_no_longer_sees_their_details(  # type: ignore[no-untyped-def]
     client_for, personas, orgs
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from gonghui.orgs import services
 
     m = member(orgs["HH-DH-JD1-001"], "转走的人")

@@ -375,9 +375,9 @@ def test_importing_the_same_file_again_skips_the_members_already_in(chair, orgs)
     assert Membership.objects.filter(org=orgs["HH-DH-JD1-001"]).count() == 3
 
 
-def test_r02_rejoining_cannot_overlap_the_last_membership(
+def test_r02_rejoining_cannot_overlap_the_last_membership(  # type: ignore[no-untyped-def]
     chair, client_for, orgs, personas
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from gonghui.orgs import services
 
     m = member(orgs["HH-DH-JD1-001"], "重入")

@@ -152,7 +152,8 @@ def join_status(request: HttpRequest) -> HttpResponse:
 def my_membership(request: HttpRequest) -> HttpResponse:
     """A worker's own membership, applications and history."""
     require(request.user, Perm.OWN_MEMBERSHIP_VIEW)
-    person = Person.objects.filter(user_id=request.user.pk).first()
+    user: User = request.user  # type: ignore[assignment]  # login_required
+    person = Person.objects.filter(user=user).first()
     context = {
         "person": person,
         "standing": selectors.standing_membership(person) if person else None,
