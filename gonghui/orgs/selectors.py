@@ -195,6 +195,26 @@ def unions_for(actor: Actor, perm: Perm = Perm.MEMBER_MANAGE) -> QuerySet[Org]:
     return orgs_for(actor, perm).filter(kind__in=["grassroots", "joint"]).order_by("path")
 
 
+def union_choices(unions: Iterable[Org]) -> list[tuple[str, list[tuple[int, str]]]]:
+    """Unions grouped under the federation above them for a select's optgroups: the industry
+    federations (couriers, riders) first, as most online applicants are looking for them."""
+    groups: dict[int, list[tuple[int, str]]] = {}
+    for union in unions:
+        groups.setdefault(union.parent_id or 0, []).append((union.pk, union.name))
+    parents = {o.pk: o for o in Org.objects.filter(pk__in=list(groups))}
+    order = sorted(
+        groups,
+        key=lambda pk: (
+            parents[pk].kind != "industry" if pk in parents else True,
+            parents[pk].path if pk in parents else "",
+        ),
+    )
+    return [
+        (parents[pk].name if pk in parents else "", sorted(groups[pk], key=lambda c: c[1]))
+        for pk in order
+    ]
+
+
 def joinable_unions() -> QuerySet[Org]:
     """Unions a worker may apply to online; the industry federations' joint unions first."""
     return Org.objects.filter(kind__in=["joint", "grassroots"]).order_by("-kind", "name")

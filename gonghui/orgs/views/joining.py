@@ -30,7 +30,12 @@ def _client_ip(request: HttpRequest) -> str:
 def join(request: HttpRequest) -> HttpResponse:
     """The public application page; no login needed, so it is rate-limited per address."""
     form = JoinForm(request.POST or None, initial={"union": request.GET.get("union")})
-    form.fields["union"].queryset = selectors.joinable_unions()  # type: ignore[attr-defined]  # ModelChoiceField
+    unions = selectors.joinable_unions()
+    form.fields["union"].queryset = unions  # type: ignore[attr-defined]  # ModelChoiceField
+    form.fields["union"].widget.choices = [
+        ("", _("Choose your union")),
+        *selectors.union_choices(unions),
+    ]
     standing: Membership | None = None
     if request.method == "POST":
         key = f"orgs:join:{_client_ip(request)}"

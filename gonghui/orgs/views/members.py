@@ -95,7 +95,12 @@ def member_page(request: HttpRequest, pk: int) -> HttpResponse:
     person, membership = selectors.person_get_for(actor, pk)
     can_manage = actor_can(actor, Perm.MEMBER_MANAGE, membership.org)
     transfer = TransferForm(initial={"on": timezone.localdate()})
-    transfer.fields["to_org"].queryset = selectors.joinable_unions().exclude(pk=membership.org_id)  # type: ignore[attr-defined]  # ModelChoiceField
+    targets = selectors.joinable_unions().exclude(pk=membership.org_id)
+    transfer.fields["to_org"].queryset = targets  # type: ignore[attr-defined]  # ModelChoiceField
+    transfer.fields["to_org"].widget.choices = [
+        ("", "---------"),
+        *selectors.union_choices(targets),
+    ]
     context = {
         "person": person,
         "membership": membership,
