@@ -23,6 +23,8 @@ class Perm(StrEnum):
     MEMBER_MANAGE = "member.manage"
     PERSONAL_DATA_VIEW = "personal_data.view"
     OWN_MEMBERSHIP_VIEW = "own_membership.view"
+    CASE_OPEN = "case.open"
+    CASE_REVIEW = "case.review"
 
 
 PERM_LABELS: dict[Perm, Promise] = {
@@ -36,6 +38,8 @@ PERM_LABELS: dict[Perm, Promise] = {
     Perm.MEMBER_MANAGE: _("Admit, transfer and edit members of the subtree"),
     Perm.PERSONAL_DATA_VIEW: _("See full ID numbers and phones (audited)"),
     Perm.OWN_MEMBERSHIP_VIEW: _("See one's own membership and applications"),
+    Perm.CASE_OPEN: _("Open and submit cases for review at the org"),
+    Perm.CASE_REVIEW: _("Decide cases waiting at the org (R5: the org's own level only)"),
 }
 
 # Permissions that only count when held at the root of the tree.
@@ -60,14 +64,23 @@ ROLES: dict[str, RoleSpec] = {
             Perm.ORG_MANAGE,
             Perm.MEMBER_MANAGE,
             Perm.PERSONAL_DATA_VIEW,
+            Perm.CASE_OPEN,
+            Perm.CASE_REVIEW,
         },
     ),
-    "federation_staff": RoleSpec(_("Federation staff"), _STAFF | {Perm.MEMBER_MANAGE}),
-    "grassroots_chair": RoleSpec(
-        _("Grassroots union chair"), _STAFF | {Perm.MEMBER_MANAGE, Perm.PERSONAL_DATA_VIEW}
+    "federation_staff": RoleSpec(
+        _("Federation staff"), _STAFF | {Perm.MEMBER_MANAGE, Perm.CASE_OPEN, Perm.CASE_REVIEW}
     ),
-    "grassroots_staff": RoleSpec(_("Grassroots union staff"), _STAFF | {Perm.MEMBER_MANAGE}),
-    "reviewer": RoleSpec(_("Reviewer"), frozenset({Perm.HOME_VIEW, Perm.CALENDAR_VIEW})),
+    "grassroots_chair": RoleSpec(
+        _("Grassroots union chair"),
+        _STAFF | {Perm.MEMBER_MANAGE, Perm.PERSONAL_DATA_VIEW, Perm.CASE_OPEN, Perm.CASE_REVIEW},
+    ),
+    "grassroots_staff": RoleSpec(
+        _("Grassroots union staff"), _STAFF | {Perm.MEMBER_MANAGE, Perm.CASE_OPEN}
+    ),
+    "reviewer": RoleSpec(
+        _("Reviewer"), frozenset({Perm.HOME_VIEW, Perm.CALENDAR_VIEW, Perm.CASE_REVIEW})
+    ),
     "judge": RoleSpec(_("Judge"), frozenset({Perm.HOME_VIEW})),
     "bank_officer": RoleSpec(_("Bank officer"), frozenset({Perm.HOME_VIEW})),
     "employer_hr": RoleSpec(_("Employer HR"), frozenset({Perm.HOME_VIEW})),

@@ -1,0 +1,37 @@
+"""Programs declare their chain here and get the whole flow: a program never writes its own
+approval states. A chain is the org levels a case climbs, the opener's level first
+(4 grassroots → 2 district → 1 city by default)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+
+DEFAULT_CHAIN = (4, 2, 1)
+
+
+@dataclass(frozen=True)
+class ReviewProgram:
+    code: str
+    label: Promise | str
+    chain: tuple[int, ...] = DEFAULT_CHAIN
+    level_days: int = 5  # working days each level has to decide
+    notice_days: int = 5  # working days of public notice once the top approves (R6)
+
+    def __post_init__(self) -> None:
+        if len(self.chain) < 2 or list(self.chain) != sorted(self.chain, reverse=True):
+            raise ValueError(f"{self.code}: a chain climbs, from the opener's level up")
+
+
+PROGRAMS: dict[str, ReviewProgram] = {}
+
+
+def register(program: ReviewProgram) -> ReviewProgram:
+    """Called by a domain app (in its AppConfig.ready) for each thing it approves."""
+    PROGRAMS[program.code] = program
+    return program
+
+
+def program_for(code: str) -> ReviewProgram:
+    return PROGRAMS[code]

@@ -1,0 +1,39 @@
+"""Reads of review cases, scoped to the actor."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from gonghui.core.permissions import Perm
+from gonghui.core.scoping import Actor, grants_for, org_scope_q
+from gonghui.review.models import CaseState, ReviewCase, ReviewStep
+
+
+def cases_waiting_for(*, actor: Actor) -> QuerySet[ReviewCase]:
+    """Cases waiting for a decision at an org where the actor holds case.review itself."""
+    orgs = [grant.org_id for grant in grants_for(actor, Perm.CASE_REVIEW)]
+    return (
+        ReviewCase.objects.filter(state=CaseState.UNDER_REVIEW, reviewing_org_id__in=orgs)
+        .select_related("org", "reviewing_org")
+        .order_by("due", "pk")
+    )
+
+
+def cases_overdue_below(*, actor: Actor) -> QuerySet[ReviewCase]:
+    """Cases past their deadline at a level below the actor's: shown to the level above."""
+    own = [grant.org_id for grant in grants_for(actor, Perm.CASE_REVIEW)]
+    return (
+        ReviewCase.objects.filter(
+            org_scope_q(actor, Perm.CASE_REVIEW, field="reviewing_org"),
+            state=CaseState.UNDER_REVIEW,
+            due__lt=timezone.localdate(),
+        )
+        .exclude(reviewing_org_id__in=own)
+        .select_related("org", "reviewing_org")
+        .order_by("due")
+    )
+
+
+def case_trail(*, case: ReviewCase) -> QuerySet[ReviewStep]:
+    return case.steps.select_related("actor", "org").order_by("at", "pk")

@@ -1,0 +1,176 @@
+"""Every move of a case along its chain (R5) with its trail (R7). A program declares its chain
+in review.programs; these functions are the only ones that change a case's state."""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gonghui.core.models import Org, User
+from gonghui.core.permissions import Perm
+from gonghui.core.scoping import actor_can, grants_for
+from gonghui.core.services import audit_record
+from gonghui.core.workdays import add_working_days
+from gonghui.review.models import CaseState, Decision, ReviewCase, ReviewStep
+from gonghui.review.programs import program_for
+
+
+def chain_org(case: ReviewCase, index: int) -> Org:
+    """The org that decides step `index` of the case's chain: the case org's ancestor (or the
+    org itself) at that level."""
+    level = case.chain[index]
+    ids = [int(pk) for pk in case.org.path.strip("/").split("/")]
+    org = Org.objects.filter(pk__in=ids, level=level).first()
+    if org is None:
+        raise ValidationError(
+            _("No organisation at level %(level)d above %(org)s for this chain.")
+            % {"level": level, "org": case.org.name}
+        )
+    return org
+
+
+def _holds_at(actor: User, perm: Perm, org: Org) -> bool:
+    """Holds `perm` AT this org, not through a level above (R5: no skipped level)."""
+    return any(grant.org_id == org.pk for grant in grants_for(actor, perm))
+
+
+def _not_own(actor: User, case: ReviewCase) -> None:
+    if actor.pk in (case.opener_id, case.beneficiary_id):
+        raise ValidationError(_("Nobody decides their own case."), code="own_case")
+
+
+def _step(case: ReviewCase, actor: User, org: Org, decision: str, reason: str = "") -> None:
+    ReviewStep.objects.create(
+        case=case, actor=actor, org=org, level=org.level, decision=decision, reason=reason
+    )
+    audit_record(
+        actor=actor,
+        action=f"review.{decision}",
+        org=org,
+        obj=case,
+        reason=reason,
+        after={"state": case.state, "level": case.level_index},
+    )
+
+
+def _locked(case: ReviewCase) -> ReviewCase:
+    return ReviewCase.objects.select_for_update().select_related("org").get(pk=case.pk)
+
+
+@transaction.atomic
+def case_open(
+    *,
+    actor: User,
+    program: str,
+    subject: models.Model,
+    org: Org,
+    title: str,
+    beneficiary: User | None = None,
+) -> ReviewCase:
+    """A draft case for `subject` at the org where the chain starts."""
+    spec = program_for(program)
+    if not actor_can(actor, Perm.CASE_OPEN, org):
+        raise PermissionDenied
+    if org.level != spec.chain[0]:
+        raise ValidationError(_("This program's cases start at another level of the tree."))
+    case = ReviewCase.objects.create(
+        program=program,
+        content_type=ContentType.objects.get_for_model(subject),
+        object_id=str(subject.pk),
+        title=title[:200],
+        org=org,
+        opener=actor,
+        beneficiary=beneficiary,
+        chain=list(spec.chain),
+    )
+    _step(case, actor, org, Decision.OPEN)
+    return case
+
+
+@transaction.atomic
+def case_submit(*, actor: User, case: ReviewCase) -> ReviewCase:
+    """The opener's org sends the case to the next level up (R5)."""
+    case = _locked(case)
+    if not actor_can(actor, Perm.CASE_OPEN, case.org):
+        raise PermissionDenied
+    if case.state not in (CaseState.DRAFT, CaseState.SENT_BACK):
+        raise ValidationError(_("Only a draft or a case sent back can be submitted."))
+    if actor.pk == case.beneficiary_id:
+        raise ValidationError(_("Nobody decides their own case."), code="own_case")
+    _advance(case, 1)
+    case.reason = ""
+    case.save()
+    _step(case, actor, case.org, Decision.SUBMIT)
+    return case
+
+
+def _advance(case: ReviewCase, index: int) -> None:
+    spec = program_for(case.program)
+    case.level_index = index
+    case.reviewing_org = chain_org(case, index)
+    case.due = add_working_days(timezone.localdate(), spec.level_days).date
+    case.state = CaseState.UNDER_REVIEW
+
+
+@transaction.atomic
+def case_approve(*, actor: User, case: ReviewCase) -> ReviewCase:
+    """The level the case waits at approves; the top level's approval ends the climb (R5).
+    A level above cannot approve for the one below it."""
+    case = _locked(case)
+    if case.state != CaseState.UNDER_REVIEW or case.reviewing_org is None:
+        raise ValidationError(_("This case is not waiting for a decision."))
+    org = case.reviewing_org
+    if not _holds_at(actor, Perm.CASE_REVIEW, org):
+        raise PermissionDenied(_("Only %(org)s decides at this step.") % {"org": org.name})
+    _not_own(actor, case)
+    if case.level_index + 1 < len(case.chain):
+        _advance(case, case.level_index + 1)
+    else:
+        case.state = CaseState.APPROVED
+        case.reviewing_org = None
+        case.due = None
+    case.save()
+    _step(case, actor, org, Decision.APPROVE)
+    return case
+
+
+def _deciding_org(actor: User, case: ReviewCase) -> Org:
+    """Any level of the chain the case has reached may reject or send back (R5)."""
+    for index in range(case.level_index, 0, -1):
+        org = chain_org(case, index)
+        if _holds_at(actor, Perm.CASE_REVIEW, org):
+            return org
+    raise PermissionDenied
+
+
+@transaction.atomic
+def case_reject(*, actor: User, case: ReviewCase, reason: str) -> ReviewCase:
+    """Ends the case; the reason is what the applicant sees (R5)."""
+    return _turn_down(actor, case, reason, CaseState.REJECTED, Decision.REJECT)
+
+
+@transaction.atomic
+def case_send_back(*, actor: User, case: ReviewCase, reason: str) -> ReviewCase:
+    """Returns the case to its opener to amend and submit again (R5)."""
+    return _turn_down(actor, case, reason, CaseState.SENT_BACK, Decision.SEND_BACK)
+
+
+def _turn_down(actor: User, case: ReviewCase, reason: str, state: str, decision: str) -> ReviewCase:
+    case = _locked(case)
+    if case.state != CaseState.UNDER_REVIEW:
+        raise ValidationError(_("This case is not waiting for a decision."))
+    if not reason.strip():
+        raise ValidationError(_("Give the reason; the applicant will see it."), code="reason")
+    org = _deciding_org(actor, case)
+    _not_own(actor, case)
+    case.state = state
+    case.reason = reason.strip()
+    case.level_index = 0
+    case.reviewing_org = None
+    case.due = None
+    case.save()
+    _step(case, actor, org, decision, case.reason)
+    return case
