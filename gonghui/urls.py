@@ -17,6 +17,7 @@ admin.site.login = admin_login  # type: ignore[method-assign]  # one login for t
 urlpatterns = [
     path("", include("gonghui.core.urls")),
     path("", include("gonghui.orgs.urls")),
+    path("", include("gonghui.review.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

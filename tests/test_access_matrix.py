@@ -3,6 +3,7 @@ gets, so a new view without a rule fails this suite. Missing and forbidden both 
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Callable, Iterator
 
@@ -60,6 +61,10 @@ def nowhere(world: World) -> dict[str, object]:
     return {"pk": NOWHERE}
 
 
+def nowhere_int(world: World) -> dict[str, object]:
+    return {"pk": 2**40}
+
+
 Args = Callable[[World], dict[str, object]]
 # url name → (its arguments, what a GET answers each persona)
 MATRIX: dict[str, tuple[Args, dict[str, int]]] = {
@@ -97,6 +102,12 @@ MATRIX: dict[str, tuple[Args, dict[str, int]]] = {
     "orgs:roster_map": (nowhere, rule(404)),
     "orgs:roster_check": (nowhere, rule(404)),
     "orgs:roster_errors": (nowhere, rule(404)),
+    "review:notice": (lambda w: {"pk": w["notice"].pk}, rule(200, anonymous=200)),  # type: ignore[attr-defined]
+    "review:objections": (
+        lambda w: {"pk": w["notice"].pk},  # type: ignore[attr-defined]
+        rule(404, city_admin=200),
+    ),
+    "review:objection_answer": (nowhere_int, POST_ONLY),
     "set_language": (no_args, rule(302, anonymous=302)),
 }
 # POST-only URLs: what a POST with no data answers (302 back with a message when allowed).
@@ -150,8 +161,18 @@ def _names(resolver: URLResolver, prefix: str = "") -> Iterator[str]:
 
 
 @pytest.fixture
-def world(orgs: dict[str, Org]) -> World:
-    return {**orgs, "donghu_member": member(orgs["HH-DH-JD1-001"], "矩阵甲")}
+def world(orgs: dict[str, Org], personas: dict[str, User]) -> World:
+    from gonghui.review.models import Notice
+
+    notice = Notice.objects.create(
+        program="test",
+        org=orgs["HH"],
+        title="公示",
+        starts_on=dt.date(2026, 1, 5),
+        ends_on=dt.date(2026, 1, 12),
+        published_by=personas["city_admin"],
+    )
+    return {**orgs, "donghu_member": member(orgs["HH-DH-JD1-001"], "矩阵甲"), "notice": notice}
 
 
 def _client(username: str, personas: dict[str, User]) -> Client:

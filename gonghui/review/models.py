@@ -18,6 +18,8 @@ class CaseState(models.TextChoices):
     UNDER_REVIEW = "under_review", _("Under review")
     SENT_BACK = "sent_back", _("Sent back")
     APPROVED = "approved", _("Approved, awaiting public notice")
+    UNDER_NOTICE = "under_notice", _("Under public notice")
+    CONFIRMED = "confirmed", _("Confirmed")
     REJECTED = "rejected", _("Rejected")
 
 
@@ -76,6 +78,8 @@ class Decision(models.TextChoices):
     APPROVE = "approve", _("Approved")
     REJECT = "reject", _("Rejected")
     SEND_BACK = "send_back", _("Sent back")
+    NOTICE = "notice", _("Put under public notice")
+    CONFIRM = "confirm", _("Confirmed after public notice")
 
 
 class ReviewStep(models.Model):
@@ -104,3 +108,85 @@ class ReviewStep(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("Review steps are append-only.")
+
+
+class NoticeState(models.TextChoices):
+    OPEN = "open", _("Open for objections")
+    CLOSED = "closed", _("Closed")
+
+
+class Notice(models.Model):
+    """A public notice (公示) of approved cases (R6): anyone may object until it ends; the cases
+    are confirmed only after the period, with every objection answered."""
+
+    program = models.CharField(_("program"), max_length=64)
+    org = models.ForeignKey(
+        Org, on_delete=models.PROTECT, related_name="+", verbose_name=_("published by")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+    calendar_estimated = models.BooleanField(default=False)
+    state = models.CharField(max_length=8, choices=NoticeState.choices, default=NoticeState.OPEN)
+    published_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    published_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("public notice")
+        verbose_name_plural = _("public notices")
+        ordering = ["-published_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class NoticeEntry(models.Model):
+    """A case on a notice, as the public sees it: masked, never an ID number."""
+
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="entries")
+    case = models.ForeignKey(ReviewCase, on_delete=models.PROTECT, related_name="notice_entries")
+    public_label = models.CharField(_("shown as"), max_length=200)
+    withdrawn = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("notice entry")
+        verbose_name_plural = _("notice entries")
+        constraints = [
+            models.UniqueConstraint(fields=["notice", "case"], name="case_once_per_notice")
+        ]
+
+    def __str__(self) -> str:
+        return self.public_label
+
+
+class Objection(models.Model):
+    """An objection from the public (R6): a reason is required, and staff answer each one."""
+
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="objections")
+    entry = models.ForeignKey(
+        NoticeEntry,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="objections",
+        verbose_name=_("about"),
+    )
+    reason = models.TextField(_("reason"))
+    contact = models.CharField(_("contact (optional)"), max_length=100, blank=True)
+    attachment = models.FileField(_("attachment"), upload_to="objections/%Y/%m/", blank=True)
+    source_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    answer = models.TextField(_("answer"), blank=True)
+    sustained = models.BooleanField(null=True)
+    answered_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.reason[:40]

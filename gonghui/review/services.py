@@ -76,9 +76,14 @@ def case_open(
         raise PermissionDenied
     if org.level != spec.chain[0]:
         raise ValidationError(_("This program's cases start at another level of the tree."))
+    content_type = ContentType.objects.get_for_model(subject)
+    if ReviewCase.objects.filter(
+        program=program, content_type=content_type, object_id=str(subject.pk)
+    ).exists():
+        raise ValidationError(_("A case for this exists already in this program."))
     case = ReviewCase.objects.create(
         program=program,
-        content_type=ContentType.objects.get_for_model(subject),
+        content_type=content_type,
         object_id=str(subject.pk),
         title=title[:200],
         org=org,

@@ -80,6 +80,14 @@ def test_r05_nobody_decides_their_own_case(personas, orgs) -> None:  # type: ign
         actor=None, user=personas["factory_chair"], role="federation_staff", org=orgs["HH-DH"]
     )
     chair = User.objects.get(pk=personas["factory_chair"].pk)  # a fresh request's user
+    with pytest.raises(ValidationError):  # one case per subject and program
+        services.case_open(
+            actor=chair,
+            program="test.aid",
+            subject=orgs["HH-DH-JD1-001"],
+            org=orgs["HH-DH-JD1-001"],
+            title="重复",
+        )
     second = services.case_open(
         actor=chair,
         program="test.aid",

@@ -1,0 +1,221 @@
+"""Public notice (公示) and objections (R6): publish approved cases for at least the program's
+working days, take objections from anyone, answer each, and confirm the cases when the period
+is over and every objection is answered. The closing is a task scheduled at publication."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gonghui.core.models import Org, User
+from gonghui.core.permissions import Perm
+from gonghui.core.scoping import actor_can
+from gonghui.core.services import audit_record
+from gonghui.core.workdays import add_working_days
+from gonghui.review.models import (
+    CaseState,
+    Decision,
+    Notice,
+    NoticeEntry,
+    NoticeState,
+    Objection,
+    ReviewCase,
+    ReviewStep,
+)
+from gonghui.review.programs import program_for
+
+ATTACHMENT_TYPES = {b"%PDF": ".pdf", b"\x89PNG": ".png", b"\xff\xd8\xff": ".jpg"}
+MAX_ATTACHMENT = 5 * 1024 * 1024
+
+
+def _step(case: ReviewCase, actor: User, org: Org, decision: str, reason: str = "") -> None:
+    ReviewStep.objects.create(
+        case=case, actor=actor, org=org, level=org.level, decision=decision, reason=reason
+    )
+
+
+@transaction.atomic
+def notice_publish(
+    *,
+    actor: User,
+    program: str,
+    org: Org,
+    title: str,
+    cases: Iterable[tuple[ReviewCase, str]],
+    starts_on: dt.date | None = None,
+) -> Notice:
+    """Puts approved cases under public notice for the program's working days (R6). Each case
+    comes with its public label, masked by the program (张*丰 · 东湖区 · 本科), never an ID."""
+    spec = program_for(program)
+    if not actor_can(actor, Perm.CASE_REVIEW, org):
+        raise PermissionDenied
+    start = starts_on or timezone.localdate()
+    end = add_working_days(start, spec.notice_days)
+    notice = Notice.objects.create(
+        program=program,
+        org=org,
+        title=title[:200],
+        starts_on=start,
+        ends_on=end.date,
+        calendar_estimated=end.estimated,
+        published_by=actor,
+    )
+    for case, label in cases:
+        locked = ReviewCase.objects.select_for_update().select_related("org").get(pk=case.pk)
+        if locked.program != program or locked.state != CaseState.APPROVED:
+            raise ValidationError(_("Only approved cases of this program go under notice."))
+        if not locked.org.path.startswith(org.path):
+            raise PermissionDenied
+        locked.state = CaseState.UNDER_NOTICE
+        locked.save(update_fields=["state"])
+        NoticeEntry.objects.create(notice=notice, case=locked, public_label=label[:200])
+        _step(locked, actor, org, Decision.NOTICE)
+    audit_record(
+        actor=actor,
+        action="review.notice_publish",
+        org=org,
+        obj=notice,
+        after={"until": notice.ends_on, "cases": notice.entries.count()},
+    )
+    from gonghui.review.tasks import notice_close_task
+
+    closes_at = timezone.make_aware(
+        dt.datetime.combine(notice.ends_on + dt.timedelta(days=1), dt.time(0, 5))
+    )
+    if notice_close_task.get_backend().supports_defer:  # the database backend; not tests'
+        transaction.on_commit(
+            lambda: notice_close_task.using(run_after=closes_at).enqueue(notice.pk)
+        )
+    return notice
+
+
+def source_hash(address: str) -> str:
+    """Who objected, as far as rate limits need to know: a keyed hash of the address only."""
+    return hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()
+
+
+@transaction.atomic
+def objection_file(
+    *,
+    notice: Notice,
+    reason: str,
+    entry: NoticeEntry | None = None,
+    contact: str = "",
+    attachment: UploadedFile | None = None,
+    address: str = "",
+) -> Objection:
+    """Anyone may object while the notice is open; the reason is required (R6)."""
+    if notice.state != NoticeState.OPEN or timezone.localdate() > notice.ends_on:
+        raise ValidationError(_("This public notice has ended."))
+    if not reason.strip():
+        raise ValidationError(_("Give the reason for the objection."), code="reason")
+    if entry is not None and entry.notice_id != notice.pk:
+        raise ValidationError(_("That entry is not on this notice."))
+    if attachment is not None:
+        head = attachment.read(4)
+        attachment.seek(0)
+        if (attachment.size or 0) > MAX_ATTACHMENT or not any(
+            head.startswith(magic) for magic in ATTACHMENT_TYPES
+        ):
+            raise ValidationError(_("Attach a PDF, PNG or JPEG file of at most 5 MB."))
+    objection = Objection.objects.create(
+        notice=notice,
+        entry=entry,
+        reason=reason.strip()[:2000],
+        contact=contact[:100],
+        attachment=attachment or "",
+        source_hash=source_hash(address),
+    )
+    audit_record(
+        actor=None,
+        action="review.objection",
+        org=notice.org,
+        obj=notice,
+        after={"objection": objection.pk, "entry": entry.pk if entry else None},
+    )
+    return objection
+
+
+@transaction.atomic
+def objection_answer(
+    *, actor: User, objection: Objection, answer: str, sustained: bool
+) -> Objection:
+    """Staff answer an objection; a sustained one sends its case back to the opener (R6)."""
+    objection = (
+        Objection.objects.select_for_update(of=("self",))
+        .select_related("notice", "entry")
+        .get(pk=objection.pk)
+    )
+    notice = objection.notice
+    if not actor_can(actor, Perm.CASE_REVIEW, notice.org):
+        raise PermissionDenied
+    if objection.answered_at is not None:
+        raise ValidationError(_("This objection has been answered already."))
+    if not answer.strip():
+        raise ValidationError(_("Write the answer; it is kept with the objection."))
+    if sustained and objection.entry is None:
+        raise ValidationError(_("An objection to the whole notice cannot send one case back."))
+    objection.answer = answer.strip()
+    objection.sustained = sustained
+    objection.answered_by = actor
+    objection.answered_at = timezone.now()
+    objection.save()
+    if sustained and objection.entry is not None:
+        entry = objection.entry
+        entry.withdrawn = True
+        entry.save(update_fields=["withdrawn"])
+        case = ReviewCase.objects.select_for_update().get(pk=entry.case_id)
+        case.state = CaseState.SENT_BACK
+        case.reason = objection.answer
+        case.level_index = 0
+        case.save()
+        _step(case, actor, notice.org, Decision.SEND_BACK, objection.answer)
+    audit_record(
+        actor=actor,
+        action="review.objection_answer",
+        org=notice.org,
+        obj=notice,
+        after={"objection": objection.pk, "sustained": sustained},
+        reason=objection.answer,
+    )
+    if notice.ends_on < timezone.localdate():
+        notice_close(notice_id=notice.pk)  # the last answer after the period closes it
+    return objection
+
+
+@transaction.atomic
+def notice_close(*, notice_id: int) -> Notice:
+    """After the period, with every objection answered, the cases still on the notice are
+    confirmed (R6). Run by the task scheduled at publication; does nothing before its time."""
+    notice = Notice.objects.select_for_update().select_related("org").get(pk=notice_id)
+    if notice.state != NoticeState.OPEN or timezone.localdate() <= notice.ends_on:
+        return notice
+    if notice.objections.filter(answered_at__isnull=True).exists():
+        return notice  # the last answer closes it
+    for entry in notice.entries.filter(withdrawn=False).select_related("case"):
+        case = ReviewCase.objects.select_for_update().get(pk=entry.case_id)
+        if case.state == CaseState.UNDER_NOTICE:
+            case.state = CaseState.CONFIRMED
+            case.save(update_fields=["state"])
+            _step(case, notice.published_by, notice.org, Decision.CONFIRM)
+    notice.state = NoticeState.CLOSED
+    notice.save(update_fields=["state"])
+    audit_record(actor=None, action="review.notice_close", org=notice.org, obj=notice)
+    return notice
+
+
+def notices_due() -> list[int]:
+    """Open notices whose period is over: a safety net beside the scheduled task."""
+    return list(
+        Notice.objects.filter(state=NoticeState.OPEN, ends_on__lt=timezone.localdate()).values_list(
+            "pk", flat=True
+        )
+    )
