@@ -164,3 +164,22 @@ class OtpTokenForm(forms.Form):
             attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9]{6}"}
         ),
     )
+
+
+class HoneypotField(forms.CharField):
+    """A field people never see and bots fill in: a form with it filled is refused. Bot
+    resistance without a third-party service (R6 objections, joining online)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            required=False,
+            label=_("Leave empty"),
+            widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+            template_name="core/forms/honeypot.html",  # type: ignore[call-arg]  # Django 5 has it; the stubs not yet
+            **kwargs,
+        )
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value:
+            raise ValidationError(_("Please try again."), code="bot")

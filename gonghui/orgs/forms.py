@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.forms import HoneypotField
 from gonghui.core.models import Org
 from gonghui.orgs.models import (
     ImportMode,
@@ -65,23 +66,12 @@ class JoinForm(forms.Form):
         help_text=_("For couriers and riders: the company or app."),
     )
     union = forms.ModelChoiceField(label=_("Union to join"), queryset=Org.objects.none())
-    website = forms.CharField(
-        required=False,
-        label=_("Leave empty"),
-        template_name="core/forms/honeypot.html",  # type: ignore[call-arg]  # Django 5 has it; the stubs not yet
-        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
-    )
+    website = HoneypotField()
 
     def clean_id_number(self) -> str:
         value: str = self.cleaned_data["id_number"]
         number, _sex, _birth = person_fields_check(value)
         return number
-
-    def clean(self) -> dict[str, Any]:
-        cleaned: dict[str, Any] = super().clean() or {}
-        if cleaned.get("website"):
-            raise ValidationError(_("Please try again."))  # a bot filled the hidden field
-        return cleaned
 
 
 class RefuseForm(forms.Form):

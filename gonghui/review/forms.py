@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.forms import HoneypotField
 from gonghui.review.models import NoticeEntry
 
 
@@ -27,9 +28,7 @@ class ObjectionForm(forms.Form):
     attachment = forms.FileField(
         label=_("Attachment (optional, PDF or image, 5 MB)"), required=False
     )
-    website = forms.CharField(
-        required=False, label=_("Leave empty"), template_name="core/forms/honeypot.html"
-    )  # type: ignore[call-arg]  # Django 5 has it; the stubs not yet
+    website = HoneypotField()
 
 
 class AnswerForm(forms.Form):

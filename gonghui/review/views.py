@@ -40,7 +40,7 @@ def public_notice(request: HttpRequest, pk: int) -> HttpResponse:
         key = f"review:objections:{notices.source_hash(address)}"
         if int(cache.get_or_set(key, 0, 3600) or 0) >= OBJECTIONS_PER_HOUR:
             form.add_error(None, _("Too many objections from this network; try again in an hour."))
-        elif form.is_valid() and not form.cleaned_data.get("website"):
+        elif form.is_valid():
             cache.incr(key)
             try:
                 notices.objection_file(
