@@ -108,6 +108,9 @@ MATRIX: dict[str, tuple[Args, dict[str, int]]] = {
         rule(404, city_admin=200),
     ),
     "review:objection_answer": (nowhere_int, POST_ONLY),
+    "review:waiting": (no_args, STAFF),
+    "review:case": (nowhere_int, rule(404)),
+    "review:bulk": (no_args, POST_ONLY),
     "set_language": (no_args, rule(302, anonymous=302)),
 }
 # POST-only URLs: what a POST with no data answers (302 back with a message when allowed).

@@ -25,6 +25,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem(_("Members"), "orgs:members", Perm.MEMBER_VIEW),
     NavItem(_("Applications"), "orgs:applications", Perm.MEMBER_VIEW),
     NavItem(_("Roster import"), "orgs:roster_upload", Perm.MEMBER_MANAGE),
+    NavItem(_("Reviews"), "review:waiting", Perm.CASE_REVIEW),
     NavItem(_("Working-day calendar"), "core:calendar", Perm.CALENDAR_VIEW),
     NavItem(_("Audit log"), "core:audit", Perm.AUDIT_VIEW),
 )

@@ -36,3 +36,27 @@ class AnswerForm(forms.Form):
         label=_("Answer"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
     sustained = forms.BooleanField(label=_("Sustain: send this case back"), required=False)
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("approve", _("Approve")), ("send_back", _("Send back")), ("reject", _("Reject"))],
+        widget=forms.HiddenInput,
+    )
+    reason = forms.CharField(
+        label=_("Reason (the applicant sees it)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class BulkForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("approve", _("Approve")), ("reject", _("Reject"))]
+    )
+    reason = forms.CharField(label=_("Reason (for a rejection)"), max_length=2000, required=False)
+    cases = forms.CharField(widget=forms.HiddenInput)  # ids, comma-separated
+
+    def case_ids(self) -> list[int]:
+        return [int(v) for v in self.cleaned_data["cases"].split(",") if v.strip().isdigit()]

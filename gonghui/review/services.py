@@ -3,6 +3,8 @@ in review.programs; these functions are the only ones that change a case's state
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -11,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from gonghui.core.models import Org, User
 from gonghui.core.permissions import Perm
+from gonghui.core.progress import progress_advance, progress_finish
 from gonghui.core.scoping import actor_can, grants_for
 from gonghui.core.services import audit_record
 from gonghui.core.workdays import add_working_days
@@ -179,3 +182,34 @@ def _turn_down(actor: User, case: ReviewCase, reason: str, state: str, decision:
     case.save()
     _step(case, actor, org, decision, case.reason)
     return case
+
+
+def bulk_decide(
+    *, progress_id: uuid.UUID, actor_id: int, case_ids: list[int], decision: str, reason: str
+) -> tuple[int, int]:
+    """Many decisions in one go (the task runs this): each case through the same service, in
+    its own transaction and with its own audit entry; those the actor may not decide are
+    counted and left as they are."""
+    actor = User.objects.get(pk=actor_id)
+    done = skipped = 0
+    for index, case in enumerate(ReviewCase.objects.filter(pk__in=case_ids).order_by("pk"), 1):
+        try:
+            if decision == "approve":
+                case_approve(actor=actor, case=case)
+            else:
+                case_reject(actor=actor, case=case, reason=reason)
+            done += 1
+        except (PermissionDenied, ValidationError):
+            skipped += 1
+        if index % 20 == 0:
+            progress_advance(progress_id=progress_id, done=index)
+    progress_finish(
+        progress_id=progress_id,
+        message=_(
+            "%(done)d cases decided; %(skipped)d left as they were (not at your level "
+            "or not waiting)."
+        )
+        % {"done": done, "skipped": skipped},
+        result_url="/review/",
+    )
+    return done, skipped

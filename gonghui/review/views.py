@@ -6,18 +6,21 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gonghui.core.models import User
 from gonghui.core.permissions import Perm
-from gonghui.core.scoping import actor_can
-from gonghui.review import notices
-from gonghui.review.forms import AnswerForm, ObjectionForm
-from gonghui.review.models import Notice, Objection
+from gonghui.core.progress import progress_start
+from gonghui.core.scoping import actor_can, grants_for, require
+from gonghui.review import notices, selectors, services
+from gonghui.review.forms import AnswerForm, BulkForm, DecisionForm, ObjectionForm
+from gonghui.review.models import CaseState, Notice, Objection, ReviewCase
 
 OBJECTIONS_PER_HOUR = 5
 
@@ -102,3 +105,95 @@ def objection_answer(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, _("Write the answer; it is kept with the objection."))
     return redirect("review:objections", pk=objection.notice_id)
+
+
+def _case_for(actor: User, pk: int) -> ReviewCase:
+    """A case the actor may see: its org lies in the actor's case.review or case.open scope."""
+    case = (
+        ReviewCase.objects.select_related("org", "reviewing_org").filter(pk=pk).first()
+        if 0 < pk < 2**63
+        else None
+    )
+    if case is None or not (
+        actor_can(actor, Perm.CASE_REVIEW, case.org) or actor_can(actor, Perm.CASE_OPEN, case.org)
+    ):
+        raise Http404
+    return case
+
+
+@login_required
+@require_http_methods(["GET"])
+def waiting(request: HttpRequest) -> HttpResponse:
+    """Cases waiting for the actor's level, and the overdue ones of the levels below."""
+    require(request.user, Perm.CASE_REVIEW)
+    context = {
+        "waiting": selectors.cases_waiting_for(actor=request.user)[:200],
+        "overdue": selectors.cases_overdue_below(actor=request.user)[:200],
+        "bulk": BulkForm(),
+        "today": timezone.localdate(),
+    }
+    return render(request, "review/waiting.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_page(request: HttpRequest, pk: int) -> HttpResponse:
+    actor: User = request.user  # type: ignore[assignment]  # login_required
+    case = _case_for(actor, pk)
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        decision, reason = form.cleaned_data["decision"], form.cleaned_data["reason"]
+        try:
+            if decision == "approve":
+                services.case_approve(actor=actor, case=case)
+            elif decision == "reject":
+                services.case_reject(actor=actor, case=case, reason=reason)
+            else:
+                services.case_send_back(actor=actor, case=case, reason=reason)
+        except PermissionDenied:
+            messages.error(request, _("Your level does not decide this case now."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The decision is recorded."))
+            return redirect("review:case", pk=case.pk)
+    context = {
+        "case": case,
+        "trail": selectors.case_trail(case=case),
+        "form": DecisionForm(),
+        "can_decide": case.state == CaseState.UNDER_REVIEW
+        and case.reviewing_org is not None
+        and any(g.org_id == case.reviewing_org_id for g in grants_for(actor, Perm.CASE_REVIEW)),
+    }
+    return render(request, "review/case.html", context)
+
+
+@login_required
+@require_POST
+def bulk_decide(request: HttpRequest) -> HttpResponse:
+    """Approve or reject many cases at once: a task with a progress bar, each case audited."""
+    actor: User = request.user  # type: ignore[assignment]  # login_required
+    require(actor, Perm.CASE_REVIEW)
+    form = BulkForm(request.POST)
+    if not form.is_valid() or not form.case_ids():
+        messages.error(request, _("Choose the cases and the decision."))
+        return redirect("review:waiting")
+    if form.cleaned_data["decision"] == "reject" and not form.cleaned_data["reason"].strip():
+        messages.error(request, _("Give the reason; the applicant will see it."))
+        return redirect("review:waiting")
+    ids = form.case_ids()[:1000]
+    progress = progress_start(
+        actor=actor, label=_("Deciding %(n)d cases") % {"n": len(ids)}, total=len(ids)
+    )
+    from gonghui.review.tasks import bulk_decide_task
+
+    transaction.on_commit(
+        lambda: bulk_decide_task.enqueue(
+            str(progress.pk),
+            actor.pk,
+            ids,
+            form.cleaned_data["decision"],
+            form.cleaned_data["reason"],
+        )
+    )
+    return render(request, "review/bulk.html", {"progress": progress})

@@ -33,7 +33,16 @@ def test_city_admin_logs_in_and_sees_the_admin_menu(desk: Visit, personas: dict[
     desk.login("city_admin", DEMO_PASSWORD)
     desk.check()
     assert desk.page.get_by_role("heading", name="欢迎，陈市总").is_visible()
-    assert _menu(desk) == ["首页", "组织", "会员", "入会申请", "花名册导入", "工作日历", "审计日志"]
+    assert _menu(desk) == [
+        "首页",
+        "组织",
+        "会员",
+        "入会申请",
+        "花名册导入",
+        "审核",
+        "工作日历",
+        "审计日志",
+    ]
     desk.screenshot("home-city-admin")
     desk.page.get_by_role("link", name="审计日志").first.click()
     desk.check()

@@ -22,6 +22,7 @@ def test_city_admin_sees_audit_and_calendar(client_for) -> None:  # type: ignore
         "会员",
         "入会申请",
         "花名册导入",
+        "审核",
         "工作日历",
         "审计日志",
     ]
@@ -34,6 +35,7 @@ def test_district_staff_sees_calendar_but_not_audit(client_for) -> None:  # type
         "会员",
         "入会申请",
         "花名册导入",
+        "审核",
         "工作日历",
     ]
 
@@ -56,6 +58,7 @@ def test_english_is_selectable(client_for) -> None:  # type: ignore[no-untyped-d
         "Members",
         "Applications",
         "Roster import",
+        "Reviews",
         "Working-day calendar",
         "Audit log",
     ]
