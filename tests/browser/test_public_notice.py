@@ -69,3 +69,24 @@ def test_visitor_objects_on_a_phone_and_staff_answer(
     desk.check()
     desk.screenshot("objections")
     assert Objection.objects.get().sustained is False
+
+
+def test_district_reviews_on_its_page_and_the_city_sees_the_trail(
+    desk: Visit, personas: dict[str, User], orgs: dict[str, Org]
+) -> None:
+    union = orgs["HH-DH-JD1-001"]
+    for i in range(3):
+        subject = User.objects.create(username=f"applicant-{i}")
+        case = services.case_open(actor=personas["factory_chair"], program="test.browser",
+                                  subject=subject, org=union, title=f"金秋助学 张*{i}")
+        services.case_submit(actor=personas["factory_chair"], case=case)
+    desk.login("donghu_staff", DEMO_PASSWORD)
+    desk.goto("/review/")
+    desk.screenshot("review-waiting")
+    desk.page.get_by_role("link", name="金秋助学 张*0").click()
+    desk.page.get_by_test_id("trail").wait_for()
+    desk.check()
+    desk.page.get_by_role("button", name="同意").click()
+    desk.page.get_by_text("审批意见已记录").wait_for()
+    desk.screenshot("review-case")
+    assert "已同意" in desk.page.get_by_test_id("trail").inner_text()
