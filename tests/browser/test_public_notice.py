@@ -77,8 +77,13 @@ def test_district_reviews_on_its_page_and_the_city_sees_the_trail(
     union = orgs["HH-DH-JD1-001"]
     for i in range(3):
         subject = User.objects.create(username=f"applicant-{i}")
-        case = services.case_open(actor=personas["factory_chair"], program="test.browser",
-                                  subject=subject, org=union, title=f"金秋助学 张*{i}")
+        case = services.case_open(
+            actor=personas["factory_chair"],
+            program="test.browser",
+            subject=subject,
+            org=union,
+            title=f"金秋助学 张*{i}",
+        )
         services.case_submit(actor=personas["factory_chair"], case=case)
     desk.login("donghu_staff", DEMO_PASSWORD)
     desk.goto("/review/")
