@@ -154,6 +154,9 @@ TASKS = {
     }
 }
 
+# --- Notifications: the outbox's channels (in-app needs none; add SMS or WeChat backends) -----
+NOTIFY_BACKENDS = env_list("NOTIFY_BACKENDS", "gonghui.core.notify.ConsoleBackend")
+
 # --- Authentication -----------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

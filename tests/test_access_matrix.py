@@ -81,6 +81,7 @@ MATRIX: dict[str, tuple[Args, dict[str, int]]] = {
     "core:calendar": (no_args, STAFF),
     "core:calendar_year": (lambda w: {"year": 2030}, rule(404, city_admin=200)),
     "core:progress": (nowhere, rule(404)),
+    "core:notifications": (no_args, rule(200)),
     "orgs:tree": (no_args, STAFF),
     "orgs:org": (org_dh, DONGHU),
     "orgs:children": (org_dh, DONGHU),

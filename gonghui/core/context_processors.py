@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
+from gonghui.core.models import Notification
 from gonghui.core.navigation import NAV
 from gonghui.core.scoping import actor_can
 
@@ -22,4 +23,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             url = reverse(item.url_name)
             active = current == url if url == "/" else current.startswith(url)
             items.append({"label": item.label, "url": url, "active": active})
-    return {"nav_items": items}
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    return {"nav_items": items, "unread_notifications": unread}

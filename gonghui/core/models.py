@@ -268,3 +268,26 @@ class TaskProgress(models.Model):
     @property
     def finished(self) -> bool:
         return self.state in {ProgressState.SUCCEEDED, ProgressState.FAILED}
+
+
+class Notification(models.Model):
+    """A message to a person, kept in an outbox and delivered by the configured channels
+    (settings.NOTIFY_BACKENDS): in-app always; console, SMS or WeChat as a deployment wires."""
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    subject = models.CharField(_("subject"), max_length=120)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    delivery_error = models.TextField(blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return self.subject

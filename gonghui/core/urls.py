@@ -19,4 +19,5 @@ urlpatterns = [
     path("calendar/", pages.calendar, name="calendar"),
     path("calendar/<int:year>/", pages.calendar_year, name="calendar_year"),
     path("progress/<uuid:pk>/", pages.progress, name="progress"),
+    path("notifications/", pages.notifications, name="notifications"),
 ]

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.core.models import Org, OrgKind, User
+from gonghui.core.notify import notify
 from gonghui.core.permissions import Perm
 from gonghui.core.personal_data import (
     credit_code_validate,
@@ -257,6 +258,11 @@ def membership_approve(*, actor: User, membership: Membership) -> Membership:
     application.decided_by = actor
     _save_guarded(application, _("This person became a member elsewhere a moment ago."))
     audit_record(actor=actor, action="membership.approve", org=application.org, obj=application)
+    notify(
+        recipient=application.person.user,
+        subject=_("Welcome to %(org)s") % {"org": application.org.name},
+        url="/me/membership/",
+    )
     return application
 
 
@@ -278,6 +284,12 @@ def membership_refuse(*, actor: User, membership: Membership, reason: str) -> Me
         org=application.org,
         obj=application,
         reason=application.reason,
+    )
+    notify(
+        recipient=application.person.user,
+        subject=_("Your application to %(org)s is refused") % {"org": application.org.name},
+        body=application.reason,
+        url="/me/membership/",
     )
     return application
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.core.models import Org, User
+from gonghui.core.notify import notify
 from gonghui.core.permissions import Perm
 from gonghui.core.scoping import actor_can
 from gonghui.core.services import audit_record
@@ -178,6 +179,12 @@ def objection_answer(
         case.level_index = 0
         case.save()
         _step(case, actor, notice.org, Decision.SEND_BACK, objection.answer)
+        notify(
+            recipient=case.opener,
+            subject=_("Sent back after an objection: %(title)s") % {"title": case.title},
+            body=objection.answer,
+            url=f"/review/cases/{case.pk}/",
+        )
     audit_record(
         actor=actor,
         action="review.objection_answer",

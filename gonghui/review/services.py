@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.core.models import Org, User
+from gonghui.core.notify import notify
 from gonghui.core.permissions import Perm
 from gonghui.core.progress import progress_advance, progress_finish
 from gonghui.core.scoping import actor_can, grants_for
@@ -142,6 +143,12 @@ def case_approve(*, actor: User, case: ReviewCase) -> ReviewCase:
         case.due = None
     case.save()
     _step(case, actor, org, Decision.APPROVE)
+    if case.state == CaseState.APPROVED:
+        notify(
+            recipient=case.opener,
+            subject=_("Approved: %(title)s") % {"title": case.title},
+            url=f"/review/cases/{case.pk}/",
+        )
     return case
 
 
@@ -181,6 +188,11 @@ def _turn_down(actor: User, case: ReviewCase, reason: str, state: str, decision:
     case.due = None
     case.save()
     _step(case, actor, org, decision, case.reason)
+    subject = (
+        _("Sent back: %(title)s") if state == CaseState.SENT_BACK else _("Rejected: %(title)s")
+    ) % {"title": case.title}
+    for person in {case.opener, case.beneficiary} - {None}:
+        notify(recipient=person, subject=subject, body=case.reason, url=f"/review/cases/{case.pk}/")
     return case
 
 

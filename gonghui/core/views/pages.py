@@ -19,8 +19,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from gonghui.core import selectors, services
 from gonghui.core.forms import AuditFilterForm, CalendarYearForm, WorkdayCalculatorForm
-from gonghui.core.models import AuditEntry, User
+from gonghui.core.models import AuditEntry, Notification, User
 from gonghui.core.navigation import NAV
+from gonghui.core.notify import notifications_read
 from gonghui.core.pagination import CappedPaginator
 from gonghui.core.permissions import ROLES, Perm
 from gonghui.core.progress import get_progress_for
@@ -165,3 +166,15 @@ def calendar_year(request: HttpRequest, year: int) -> HttpResponse:
     return render(
         request, "core/calendar_year.html", {"form": form, "year": year, "existing": existing}
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notifications(request: HttpRequest) -> HttpResponse:
+    """The person's in-app inbox; opening it (or the button) marks everything read."""
+    user: User = request.user  # type: ignore[assignment]  # login_required
+    items = list(Notification.objects.filter(recipient=user)[:100])
+    if request.method == "POST":
+        notifications_read(actor=user)
+        return redirect("core:notifications")
+    return render(request, "core/notifications.html", {"items": items})

@@ -161,3 +161,20 @@ def test_worker_sees_own_membership(client_for, personas, orgs) -> None:  # type
     membership_admit(actor=None, person=person, org=orgs["HH-DH-KD-001"])
     body = client_for("courier_worker").get("/me/membership/").content.decode()
     assert "东湖快递站点联合工会" in body and 'data-testid="my-standing"' in body
+
+
+def test_a_linked_worker_is_told_the_decision(client_for, personas, orgs) -> None:  # type: ignore[no-untyped-def]
+    from gonghui.core.models import Notification
+    from gonghui.orgs.services import membership_apply, membership_refuse, person_create
+
+    person = person_create(
+        actor=None,
+        org=None,
+        id_number=resident_id(),
+        name="周骑手",
+        user=personas["courier_worker"],
+    )
+    application = membership_apply(person=person, org=orgs["HH-DH-JD1-001"])
+    membership_refuse(actor=personas["factory_chair"], membership=application, reason="非本单位")
+    note = Notification.objects.get(recipient=personas["courier_worker"])
+    assert note.body == "非本单位"

@@ -153,3 +153,13 @@ def test_cases_start_at_the_programs_first_level(personas, orgs) -> None:  # typ
             org=orgs["HH-DH"],
             title="区级",
         )
+
+
+def test_the_opener_is_told_of_a_send_back_with_its_reason(personas, orgs) -> None:  # type: ignore[no-untyped-def]
+    from gonghui.core.models import Notification
+
+    case = _open(personas, orgs)
+    services.case_send_back(actor=personas["donghu_staff"], case=case, reason="请补充材料")
+    note = Notification.objects.get(recipient=personas["factory_chair"])
+    assert "退回" in note.subject or "Sent back" in note.subject
+    assert note.body == "请补充材料"
