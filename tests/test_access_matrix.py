@@ -112,6 +112,7 @@ MATRIX: dict[str, tuple[Args, dict[str, int]]] = {
     "review:waiting": (no_args, STAFF),
     "review:case": (nowhere_int, rule(404)),
     "review:bulk": (no_args, POST_ONLY),
+    "review:publish": (no_args, STAFF),
     "set_language": (no_args, rule(302, anonymous=302)),
 }
 # POST-only URLs: what a POST with no data answers (302 back with a message when allowed).

@@ -60,3 +60,11 @@ class BulkForm(forms.Form):
 
     def case_ids(self) -> list[int]:
         return [int(v) for v in self.cleaned_data["cases"].split(",") if v.strip().isdigit()]
+
+
+class PublishForm(forms.Form):
+    title = forms.CharField(label=_("Title of the notice"), max_length=200)
+    cases = forms.CharField(widget=forms.HiddenInput)  # ids, comma-separated
+
+    def case_ids(self) -> list[int]:
+        return [int(v) for v in self.cleaned_data["cases"].split(",") if v.strip().isdigit()]

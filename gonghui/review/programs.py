@@ -4,7 +4,9 @@ approval states. A chain is the org levels a case climbs, the opener's level fir
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.functional import Promise
 
@@ -18,6 +20,12 @@ class ReviewProgram:
     chain: tuple[int, ...] = DEFAULT_CHAIN
     level_days: int = 5  # working days each level has to decide
     notice_days: int = 5  # working days of public notice once the top approves (R6)
+    # How a case shows on the public notice: masked, never an ID number. The default is the
+    # case's title, which programs write masked already (金秋助学 张*丰).
+    public_label: Callable[[Any], str] | None = None
+
+    def label_for(self, case: Any) -> str:
+        return self.public_label(case) if self.public_label else str(case.title)
 
     def __post_init__(self) -> None:
         if len(self.chain) < 2 or list(self.chain) != sorted(self.chain, reverse=True):

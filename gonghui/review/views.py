@@ -17,10 +17,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 from gonghui.core.models import User
 from gonghui.core.permissions import Perm
 from gonghui.core.progress import progress_start
-from gonghui.core.scoping import actor_can, grants_for, require
+from gonghui.core.scoping import actor_can, grants_for, org_scope_q, require
 from gonghui.review import notices, selectors, services
-from gonghui.review.forms import AnswerForm, BulkForm, DecisionForm, ObjectionForm
+from gonghui.review.forms import (
+    AnswerForm,
+    BulkForm,
+    DecisionForm,
+    ObjectionForm,
+    PublishForm,
+)
 from gonghui.review.models import CaseState, Notice, Objection, ReviewCase
+from gonghui.review.programs import program_for
 
 OBJECTIONS_PER_HOUR = 5
 
@@ -197,3 +204,51 @@ def bulk_decide(request: HttpRequest) -> HttpResponse:
         )
     )
     return render(request, "review/bulk.html", {"progress": progress})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def publish(request: HttpRequest) -> HttpResponse:
+    """Approved cases at the actor's level, grouped by program, to put under public notice."""
+    actor: User = request.user  # type: ignore[assignment]  # login_required
+    require(actor, Perm.CASE_REVIEW)
+    orgs = [g.org for g in grants_for(actor, Perm.CASE_REVIEW)]
+    approved = (
+        ReviewCase.objects.filter(state=CaseState.APPROVED)
+        .filter(org_scope_q(actor, Perm.CASE_REVIEW))
+        .select_related("org")
+        .order_by("program", "pk")[:1000]
+    )
+    form = PublishForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        chosen = [c for c in approved if c.pk in set(form.case_ids())]
+        programs = {c.program for c in chosen}
+        if len(programs) != 1:
+            form.add_error(None, _("Tick the cases of one program."))
+        else:
+            program = program_for(programs.pop())
+            top = next(
+                (o for o in orgs if all(c.org.path.startswith(o.path) for c in chosen)), None
+            )
+            if top is None:
+                form.add_error(None, _("These cases are not all under one of your orgs."))
+            else:
+                try:
+                    notice = notices.notice_publish(
+                        actor=actor,
+                        program=program.code,
+                        org=top,
+                        title=form.cleaned_data["title"],
+                        cases=[(c, program.label_for(c)) for c in chosen],
+                    )
+                except (ValidationError, PermissionDenied) as exc:
+                    form.add_error(
+                        None,
+                        exc
+                        if isinstance(exc, ValidationError)
+                        else _("Your level does not decide this case now."),
+                    )
+                else:
+                    messages.success(request, _("The public notice is published."))
+                    return redirect("review:notice", pk=notice.pk)
+    return render(request, "review/publish.html", {"approved": approved, "form": form})

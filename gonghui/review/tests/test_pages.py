@@ -91,3 +91,29 @@ def test_bulk_rejection_needs_a_reason(client_for, personas, orgs) -> None:  # t
         {"decision": "reject", "reason": "", "cases": ",".join(str(c.pk) for c in cases)},
     )
     assert not TaskProgress.objects.exists()
+
+
+@pytest.mark.django_db
+def test_city_publishes_its_approved_cases(client_for, personas, orgs) -> None:  # type: ignore[no-untyped-def]
+    from gonghui.review.models import Notice
+
+    cases = _submitted(personas, orgs, 2)
+    for case in cases:
+        services.case_approve(actor=personas["donghu_staff"], case=case)
+        services.case_approve(actor=personas["city_admin"], case=case)
+    admin = client_for("city_admin")
+    assert "申请1" in admin.get("/review/publish/").content.decode()
+    response = admin.post(
+        "/review/publish/",
+        {"title": "2026年金秋助学公示", "cases": ",".join(str(c.pk) for c in cases)},
+    )
+    notice = Notice.objects.get()
+    assert response["Location"] == f"/notices/{notice.pk}/"
+    assert notice.org == orgs["HH"] and notice.entries.count() == 2
+    assert set(ReviewCase.objects.values_list("state", flat=True)) == {CaseState.UNDER_NOTICE}
+
+
+@pytest.mark.django_db
+def test_publishing_needs_cases(client_for, personas, orgs) -> None:  # type: ignore[no-untyped-def]
+    response = client_for("city_admin").post("/review/publish/", {"title": "空", "cases": ""})
+    assert response.status_code == 200
