@@ -51,7 +51,7 @@ def test_r07_audit_entry_cannot_be_changed_or_deleted_through_the_orm(
 
 
 GUARDED_BY_DATABASE = {
-    # See migration 0002: SQLite's test flush is a DELETE, so there only UPDATE is a trigger.
+    # See gonghui.core.appendonly: SQLite's test flush is a DELETE, so there only UPDATE.
     "postgresql": {
         "UPDATE": "UPDATE core_auditentry SET reason = 'x' WHERE id = %s",
         "DELETE": "DELETE FROM core_auditentry WHERE id = %s",

@@ -163,3 +163,13 @@ def test_the_opener_is_told_of_a_send_back_with_its_reason(personas, orgs) -> No
     note = Notification.objects.get(recipient=personas["factory_chair"])
     assert "退回" in note.subject or "Sent back" in note.subject
     assert note.body == "请补充材料"
+
+
+def test_r07_database_itself_refuses_to_change_a_step(personas, orgs) -> None:  # type: ignore[no-untyped-def]
+    from django.db import DatabaseError, connection, transaction
+
+    case = _open(personas, orgs)
+    step = case.steps.first()
+    assert step is not None
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE review_reviewstep SET reason = 'x' WHERE id = %s", [step.pk])
