@@ -398,6 +398,27 @@ def membership_end(
     return current
 
 
+@transaction.atomic
+def person_name_correct(*, person: Person, name: str) -> Person:
+    """A person who has never been a member, whose only applications were refused, may apply
+    again under a corrected name: the first applicant with an ID number does not fix its name
+    for good. Anyone who has been a member changes their name through their union."""
+    locked = Person.objects.select_for_update().get(pk=person.pk)
+    if Membership.objects.filter(person=locked).exclude(state=MembershipState.REFUSED).exists():
+        return locked
+    before = locked.name
+    locked.name = name.strip()[:40]
+    locked.save(update_fields=["name"])
+    audit_record(
+        actor=None,
+        action="person.name_correct",
+        obj=locked,
+        before={"name": before},
+        after={"name": locked.name},
+    )
+    return locked
+
+
 def person_reveal(*, actor: User, person: Person, org: Org) -> str:
     """The full ID number, for roles that need it; every such view is audited (R4, PIPL)."""
     _require(actor, Perm.PERSONAL_DATA_VIEW, org)

@@ -178,3 +178,28 @@ def test_a_linked_worker_is_told_the_decision(client_for, personas, orgs) -> Non
     membership_refuse(actor=personas["factory_chair"], membership=application, reason="非本单位")
     note = Notification.objects.get(recipient=personas["courier_worker"])
     assert note.body == "非本单位"
+
+
+def test_a_wrong_name_refused_does_not_lock_the_real_worker_out(client_for, orgs) -> None:  # type: ignore[no-untyped-def]
+    from gonghui.orgs.models import Person
+
+    number = resident_id()
+    _apply(Client(), orgs["HH-DH-JD1-001"], number, name="冒名者")
+    application = Membership.objects.get()
+    client_for("factory_chair").post(
+        f"/applications/{application.pk}/decide/",
+        {"decision": "refuse", "reason": "姓名与身份证不符"},
+    )
+    body = _apply(Client(), orgs["HH-DH-JD1-001"], number, name="真本人")
+    assert 'data-testid="join-done"' in body
+    assert Person.objects.get().name == "真本人"
+
+
+def test_a_members_name_is_not_changed_from_the_public_page(orgs) -> None:  # type: ignore[no-untyped-def]
+    from gonghui.orgs.models import Person
+    from gonghui.orgs.tests.factories import member
+
+    m = member(orgs["HH-DH-JD1-001"], "原会员")
+    body = _apply(Client(), orgs["HH-XS-JD1-001"], m.person.id_number, name="改名者")
+    assert 'data-testid="join-done"' not in body
+    assert Person.objects.get(pk=m.person_id).name == "原会员"

@@ -59,6 +59,8 @@ def join(request: HttpRequest) -> HttpResponse:
                     platform=data["platform"],
                 )
                 if person.name != data["name"].strip():
+                    person = services.person_name_correct(person=person, name=data["name"])
+                if person.name != data["name"].strip():
                     raise ValidationError(
                         _(
                             "The name does not match the one registered with "
