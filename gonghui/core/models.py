@@ -98,18 +98,37 @@ class RoleAssignment(models.Model):
 
 
 class AppendOnlyError(Exception):
-    """Raised on any attempt to change or remove an audit entry."""
+    """Raised on any attempt to change or remove a row of an append-only table."""
 
 
-class AuditQuerySet(models.QuerySet["AuditEntry"]):
+class AppendOnlyQuerySet(models.QuerySet[Any]):
     def update(self, **kwargs: Any) -> int:
-        raise AppendOnlyError("Audit entries are append-only.")
+        raise AppendOnlyError(f"{self.model.__name__} rows are append-only.")
 
     def delete(self) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("Audit entries are append-only.")
+        raise AppendOnlyError(f"{self.model.__name__} rows are append-only.")
 
 
-class AuditEntry(models.Model):
+class AppendOnlyModel(models.Model):
+    """The one mechanism for records that are written once and kept (the audit log, review
+    trails): the model and its queryset refuse changes, and the table's database triggers
+    (core.appendonly, added by a migration) refuse them below the ORM."""
+
+    objects: ClassVar[AppendOnlyQuerySet] = AppendOnlyQuerySet.as_manager()  # type: ignore[assignment]  # django-stubs types as_manager() as a plain Manager
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError(f"{type(self).__name__} rows are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError(f"{type(self).__name__} rows are append-only.")
+
+
+class AuditEntry(AppendOnlyModel):
     """One recorded action. Written only by `core.services.audit_record`; never changed or
     deleted (the model refuses and, below it, a database trigger refuses)."""
 
@@ -142,8 +161,6 @@ class AuditEntry(models.Model):
     reason = models.TextField(_("reason"), blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
 
-    objects: ClassVar[AuditQuerySet] = AuditQuerySet.as_manager()  # type: ignore[assignment]  # django-stubs types as_manager() as a plain Manager
-
     class Meta:
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
@@ -152,14 +169,6 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError("Audit entries are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("Audit entries are append-only.")
 
 
 class CalendarYear(models.Model):

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gonghui.core.models import AppendOnlyError, Org, User
+from gonghui.core.models import AppendOnlyModel, Org, User
 
 
 class CaseState(models.TextChoices):
@@ -82,7 +80,7 @@ class Decision(models.TextChoices):
     CONFIRM = "confirm", _("Confirmed after public notice")
 
 
-class ReviewStep(models.Model):
+class ReviewStep(AppendOnlyModel):
     """One decision on a case (R7): who, when, at which level, what and why. Append-only."""
 
     case = models.ForeignKey(ReviewCase, on_delete=models.PROTECT, related_name="steps")
@@ -100,14 +98,6 @@ class ReviewStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.decision} @ {self.level}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError("Review steps are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("Review steps are append-only.")
 
 
 class NoticeState(models.TextChoices):

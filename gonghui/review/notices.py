@@ -5,10 +5,8 @@ is over and every objection is answered. The closing is a task scheduled at publ
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -18,6 +16,7 @@ from django.utils.translation import gettext as _
 from gonghui.core.models import Org, User
 from gonghui.core.notify import notify
 from gonghui.core.permissions import Perm
+from gonghui.core.ratelimit import address_hash
 from gonghui.core.scoping import actor_can
 from gonghui.core.services import audit_record
 from gonghui.core.workdays import add_working_days
@@ -29,18 +28,12 @@ from gonghui.review.models import (
     NoticeState,
     Objection,
     ReviewCase,
-    ReviewStep,
 )
 from gonghui.review.programs import program_for
+from gonghui.review.services import record_step
 
 ATTACHMENT_TYPES = {b"%PDF": ".pdf", b"\x89PNG": ".png", b"\xff\xd8\xff": ".jpg"}
 MAX_ATTACHMENT = 5 * 1024 * 1024
-
-
-def _step(case: ReviewCase, actor: User, org: Org, decision: str, reason: str = "") -> None:
-    ReviewStep.objects.create(
-        case=case, actor=actor, org=org, level=org.level, decision=decision, reason=reason
-    )
 
 
 @transaction.atomic
@@ -78,7 +71,7 @@ def notice_publish(
         locked.state = CaseState.UNDER_NOTICE
         locked.save(update_fields=["state"])
         NoticeEntry.objects.create(notice=notice, case=locked, public_label=label[:200])
-        _step(locked, actor, org, Decision.NOTICE)
+        record_step(locked, actor, org, Decision.NOTICE)
     audit_record(
         actor=actor,
         action="review.notice_publish",
@@ -96,11 +89,6 @@ def notice_publish(
             lambda: notice_close_task.using(run_after=closes_at).enqueue(notice.pk)
         )
     return notice
-
-
-def source_hash(address: str) -> str:
-    """Who objected, as far as rate limits need to know: a keyed hash of the address only."""
-    return hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()
 
 
 @transaction.atomic
@@ -133,7 +121,7 @@ def objection_file(
         reason=reason.strip()[:2000],
         contact=contact[:100],
         attachment=attachment or "",
-        source_hash=source_hash(address),
+        source_hash=address_hash(address),
     )
     audit_record(
         actor=None,
@@ -178,7 +166,7 @@ def objection_answer(
         case.reason = objection.answer
         case.level_index = 0
         case.save()
-        _step(case, actor, notice.org, Decision.SEND_BACK, objection.answer)
+        record_step(case, actor, notice.org, Decision.SEND_BACK, objection.answer)
         notify(
             recipient=case.opener,
             subject=_("Sent back after an objection: %(title)s") % {"title": case.title},
@@ -212,7 +200,7 @@ def notice_close(*, notice_id: int) -> Notice:
         if case.state == CaseState.UNDER_NOTICE:
             case.state = CaseState.CONFIRMED
             case.save(update_fields=["state"])
-            _step(case, notice.published_by, notice.org, Decision.CONFIRM)
+            record_step(case, notice.published_by, notice.org, Decision.CONFIRM)
     notice.state = NoticeState.CLOSED
     notice.save(update_fields=["state"])
     audit_record(actor=None, action="review.notice_close", org=notice.org, obj=notice)

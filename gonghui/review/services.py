@@ -46,7 +46,8 @@ def _not_own(actor: User, case: ReviewCase) -> None:
         raise ValidationError(_("Nobody decides their own case."), code="own_case")
 
 
-def _step(case: ReviewCase, actor: User, org: Org, decision: str, reason: str = "") -> None:
+def record_step(case: ReviewCase, actor: User, org: Org, decision: str, reason: str = "") -> None:
+    """The one writer of the trail (R7): a step, and its audit entry."""
     ReviewStep.objects.create(
         case=case, actor=actor, org=org, level=org.level, decision=decision, reason=reason
     )
@@ -95,7 +96,7 @@ def case_open(
         beneficiary=beneficiary,
         chain=list(spec.chain),
     )
-    _step(case, actor, org, Decision.OPEN)
+    record_step(case, actor, org, Decision.OPEN)
     return case
 
 
@@ -112,7 +113,7 @@ def case_submit(*, actor: User, case: ReviewCase) -> ReviewCase:
     _advance(case, 1)
     case.reason = ""
     case.save()
-    _step(case, actor, case.org, Decision.SUBMIT)
+    record_step(case, actor, case.org, Decision.SUBMIT)
     return case
 
 
@@ -142,7 +143,7 @@ def case_approve(*, actor: User, case: ReviewCase) -> ReviewCase:
         case.reviewing_org = None
         case.due = None
     case.save()
-    _step(case, actor, org, Decision.APPROVE)
+    record_step(case, actor, org, Decision.APPROVE)
     if case.state == CaseState.APPROVED:
         notify(
             recipient=case.opener,
@@ -187,7 +188,7 @@ def _turn_down(actor: User, case: ReviewCase, reason: str, state: str, decision:
     case.reviewing_org = None
     case.due = None
     case.save()
-    _step(case, actor, org, decision, case.reason)
+    record_step(case, actor, org, decision, case.reason)
     subject = (
         _("Sent back: %(title)s") if state == CaseState.SENT_BACK else _("Rejected: %(title)s")
     ) % {"title": case.title}

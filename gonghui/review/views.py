@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from gonghui.core import ratelimit
 from gonghui.core.models import User
 from gonghui.core.permissions import Perm
 from gonghui.core.progress import progress_start
@@ -47,11 +47,9 @@ def public_notice(request: HttpRequest, pk: int) -> HttpResponse:
     form.fields["entry"].queryset = entries  # type: ignore[attr-defined]  # ModelChoiceField
     if request.method == "POST":
         address = str(request.META.get("REMOTE_ADDR", ""))
-        key = f"review:objections:{notices.source_hash(address)}"
-        if int(cache.get_or_set(key, 0, 3600) or 0) >= OBJECTIONS_PER_HOUR:
+        if not ratelimit.allow(ratelimit.client_key(request, "objection"), OBJECTIONS_PER_HOUR):
             form.add_error(None, _("Too many objections from this network; try again in an hour."))
         elif form.is_valid():
-            cache.incr(key)
             try:
                 notices.objection_file(
                     notice=notice,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from gonghui.core.models import Notification, User
-from gonghui.core.notify import Backend, notification_deliver, notify
+from gonghui.core.notify import notification_deliver, notify
 
 pytestmark = pytest.mark.django_db
 
@@ -32,11 +32,6 @@ def test_every_channel_delivers_and_a_broken_one_is_recorded(personas, settings)
     note.refresh_from_db()
     assert SENT == ["欢迎入会"]
     assert note.delivered_at is not None and "SMS gateway down" in note.delivery_error
-
-
-def test_backends_share_one_interface() -> None:
-    backend: Backend = RecordingBackend()
-    assert callable(backend.send)
 
 
 def test_inbox_shows_unread_count_and_marks_read(client_for, personas) -> None:  # type: ignore[no-untyped-def]

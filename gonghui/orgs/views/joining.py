@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from gonghui.core import ratelimit
 from gonghui.core.models import User
 from gonghui.core.permissions import Perm
 from gonghui.core.scoping import require
@@ -20,10 +20,6 @@ from gonghui.orgs.forms import JoinForm, RefuseForm, StatusForm
 from gonghui.orgs.models import Membership, MembershipState, Person
 
 JOIN_LIMIT = 10  # applications per address per hour
-
-
-def _client_ip(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
 
 
 @require_http_methods(["GET", "POST"])
@@ -38,14 +34,11 @@ def join(request: HttpRequest) -> HttpResponse:
     ]
     standing: Membership | None = None
     if request.method == "POST":
-        key = f"orgs:join:{_client_ip(request)}"
-        attempts = int(cache.get_or_set(key, 0, 3600) or 0)
-        if attempts >= JOIN_LIMIT:
+        if not ratelimit.allow(ratelimit.client_key(request, "join"), JOIN_LIMIT):
             form.add_error(
                 None, _("Too many applications from this network; try again in an hour.")
             )
         elif form.is_valid():
-            cache.incr(key)
             data = form.cleaned_data
             try:
                 person = services.person_find(data["id_number"]) or services.person_create(
@@ -134,12 +127,9 @@ def join_status(request: HttpRequest) -> HttpResponse:
     refused: Membership | None = None
     looked = False
     if request.method == "POST":
-        key = f"orgs:join:{_client_ip(request)}"
-        attempts = int(cache.get_or_set(key, 0, 3600) or 0)
-        if attempts >= JOIN_LIMIT * 3:
+        if not ratelimit.allow(ratelimit.client_key(request, "join-status"), JOIN_LIMIT * 3):
             form.add_error(None, _("Too many look-ups from this network; try again in an hour."))
         elif form.is_valid():
-            cache.incr(key)
             looked = True
             person = services.person_find(form.cleaned_data["id_number"])
             if person is not None and person.name == form.cleaned_data["name"].strip():

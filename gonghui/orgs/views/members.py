@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from gonghui.core.http import request_user
 from gonghui.core.models import User
 from gonghui.core.pagination import CappedPaginator
 from gonghui.core.permissions import Perm
@@ -31,15 +32,10 @@ from gonghui.orgs.roster.exporting import export_path
 PAGE_SIZE = 50
 
 
-def _user(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]  # login_required
-    return user
-
-
 @login_required
 @require_GET
 def member_list(request: HttpRequest) -> HttpResponse:
-    actor = _user(request)
+    actor = request_user(request)
     require(actor, Perm.MEMBER_VIEW)
     form = MemberFilterForm(request.GET or None, initial={"state": "current"})
     form.fields["org"].queryset = orgs_for(actor, Perm.MEMBER_VIEW)  # type: ignore[attr-defined]  # ModelChoiceField
@@ -91,7 +87,7 @@ def _known_total(actor: User, filters: dict[str, Any], request: HttpRequest) -> 
 @login_required
 @require_GET
 def member_page(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _user(request)
+    actor = request_user(request)
     person, membership = selectors.person_get_for(actor, pk)
     can_manage = actor_can(actor, Perm.MEMBER_MANAGE, membership.org)
     transfer = TransferForm(initial={"on": timezone.localdate()})
@@ -117,7 +113,7 @@ def member_page(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def member_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     """The full ID number and phone, for roles that need them; every view is audited."""
-    actor = _user(request)
+    actor = request_user(request)
     person, membership = selectors.person_get_for(actor, pk)
     if not actor_can(actor, Perm.PERSONAL_DATA_VIEW, membership.org):
         raise Http404
@@ -130,7 +126,7 @@ def member_reveal(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def member_transfer(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _user(request)
+    actor = request_user(request)
     membership = selectors.membership_get_for(actor, pk)
     form = TransferForm(request.POST)
     form.fields["to_org"].queryset = selectors.joinable_unions()  # type: ignore[attr-defined]  # ModelChoiceField
@@ -157,7 +153,7 @@ def member_transfer(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def member_end(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _user(request)
+    actor = request_user(request)
     membership = selectors.membership_get_for(actor, pk)
     form = EndForm(request.POST)
     if form.is_valid():
@@ -186,7 +182,7 @@ def member_end(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def member_export(request: HttpRequest) -> HttpResponse:
     """Starts an export of the current members (of one union, or the whole scope)."""
-    actor = _user(request)
+    actor = request_user(request)
     require(actor, Perm.MEMBER_VIEW)
     org_id = request.POST.get("org", "")
     org = None

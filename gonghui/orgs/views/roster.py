@@ -15,7 +15,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from gonghui.core.models import User
+from gonghui.core.http import request_user
 from gonghui.core.permissions import Perm
 from gonghui.core.scoping import require
 from gonghui.orgs import selectors
@@ -25,11 +25,6 @@ from gonghui.orgs.roster import exporting, importing
 from gonghui.orgs.roster.reading import read_preview
 
 PREVIEW_ERRORS = 200
-
-
-def _user(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]  # login_required
-    return user
 
 
 def _import_for(request: HttpRequest, pk: uuid.UUID) -> RosterImport:
@@ -47,7 +42,7 @@ def _import_for(request: HttpRequest, pk: uuid.UUID) -> RosterImport:
 @login_required
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest) -> HttpResponse:
-    actor = _user(request)
+    actor = request_user(request)
     require(actor, Perm.MEMBER_MANAGE)
     unions = selectors.unions_for(actor)
     form = UploadForm(request.POST or None, request.FILES or None, initial={"org": unions.first()})
@@ -72,7 +67,7 @@ def map_columns(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     form = MappingForm(request.POST or None, headers=item.headers, mapping=item.mapping)
     if request.method == "POST" and form.is_valid():
         try:
-            importing.roster_map(actor=_user(request), item=item, mapping=form.mapping())
+            importing.roster_map(actor=request_user(request), item=item, mapping=form.mapping())
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -93,7 +88,9 @@ def check(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     form = CommitForm(request.POST or None, initial={"mode": "all" if not item.errors else "valid"})
     if request.method == "POST" and form.is_valid():
         try:
-            importing.roster_commit(actor=_user(request), item=item, mode=form.cleaned_data["mode"])
+            importing.roster_commit(
+                actor=request_user(request), item=item, mode=form.cleaned_data["mode"]
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
