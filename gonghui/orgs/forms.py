@@ -84,7 +84,7 @@ class RefuseForm(forms.Form):
 
 class TransferForm(forms.Form):
     to_org = forms.ModelChoiceField(label=_("Transfer to"), queryset=Org.objects.none())
-    on = forms.DateField(label=_("On"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label=_("Effective date"), widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
 
 
@@ -99,7 +99,7 @@ class EndForm(forms.Form):
     )
     reason = forms.CharField(label=_("Reason"), max_length=500)
     on = forms.DateField(
-        label=_("On"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Effective date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
     def clean_on(self) -> Any:
