@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "gonghui.core",
     "gonghui.review",
     "gonghui.orgs",
+    "gonghui.aid",
 ]
 
 MIDDLEWARE = [

@@ -25,6 +25,9 @@ class Perm(StrEnum):
     OWN_MEMBERSHIP_VIEW = "own_membership.view"
     CASE_OPEN = "case.open"
     CASE_REVIEW = "case.review"
+    HARDSHIP_MANAGE = "hardship.manage"
+    AID_MANAGE = "aid.manage"
+    AID_APPLY = "aid.apply"
 
 
 PERM_LABELS: dict[Perm, Promise] = {
@@ -40,6 +43,9 @@ PERM_LABELS: dict[Perm, Promise] = {
     Perm.OWN_MEMBERSHIP_VIEW: _("See one's own membership and applications"),
     Perm.CASE_OPEN: _("Open and submit cases for review at the org"),
     Perm.CASE_REVIEW: _("Decide cases waiting at the org (R5: the org's own level only)"),
+    Perm.HARDSHIP_MANAGE: _("Open, re-check and close hardship files of the subtree"),
+    Perm.AID_MANAGE: _("Run golden-autumn campaigns: budgets, tiers, payments, donors"),
+    Perm.AID_APPLY: _("Apply for golden-autumn aid for one's own child"),
 }
 
 # Permissions that only count when held at the root of the tree.
@@ -66,17 +72,35 @@ ROLES: dict[str, RoleSpec] = {
             Perm.PERSONAL_DATA_VIEW,
             Perm.CASE_OPEN,
             Perm.CASE_REVIEW,
+            Perm.HARDSHIP_MANAGE,
+            Perm.AID_MANAGE,
         },
     ),
     "federation_staff": RoleSpec(
-        _("Federation staff"), _STAFF | {Perm.MEMBER_MANAGE, Perm.CASE_OPEN, Perm.CASE_REVIEW}
+        _("Federation staff"),
+        _STAFF
+        | {
+            Perm.MEMBER_MANAGE,
+            Perm.CASE_OPEN,
+            Perm.CASE_REVIEW,
+            Perm.HARDSHIP_MANAGE,
+            Perm.AID_MANAGE,
+        },
     ),
     "grassroots_chair": RoleSpec(
         _("Grassroots union chair"),
-        _STAFF | {Perm.MEMBER_MANAGE, Perm.PERSONAL_DATA_VIEW, Perm.CASE_OPEN, Perm.CASE_REVIEW},
+        _STAFF
+        | {
+            Perm.MEMBER_MANAGE,
+            Perm.PERSONAL_DATA_VIEW,
+            Perm.CASE_OPEN,
+            Perm.CASE_REVIEW,
+            Perm.HARDSHIP_MANAGE,
+        },
     ),
     "grassroots_staff": RoleSpec(
-        _("Grassroots union staff"), _STAFF | {Perm.MEMBER_MANAGE, Perm.CASE_OPEN}
+        _("Grassroots union staff"),
+        _STAFF | {Perm.MEMBER_MANAGE, Perm.CASE_OPEN, Perm.HARDSHIP_MANAGE},
     ),
     "reviewer": RoleSpec(
         _("Reviewer"), frozenset({Perm.HOME_VIEW, Perm.CALENDAR_VIEW, Perm.CASE_REVIEW})
@@ -84,5 +108,7 @@ ROLES: dict[str, RoleSpec] = {
     "judge": RoleSpec(_("Judge"), frozenset({Perm.HOME_VIEW})),
     "bank_officer": RoleSpec(_("Bank officer"), frozenset({Perm.HOME_VIEW})),
     "employer_hr": RoleSpec(_("Employer HR"), frozenset({Perm.HOME_VIEW})),
-    "worker": RoleSpec(_("Worker"), frozenset({Perm.HOME_VIEW, Perm.OWN_MEMBERSHIP_VIEW})),
+    "worker": RoleSpec(
+        _("Worker"), frozenset({Perm.HOME_VIEW, Perm.OWN_MEMBERSHIP_VIEW, Perm.AID_APPLY})
+    ),
 }

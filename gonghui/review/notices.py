@@ -19,6 +19,7 @@ from gonghui.core.permissions import Perm
 from gonghui.core.ratelimit import address_hash
 from gonghui.core.scoping import actor_can
 from gonghui.core.services import audit_record
+from gonghui.core.uploads import upload_check
 from gonghui.core.workdays import add_working_days
 from gonghui.review.models import (
     CaseState,
@@ -30,10 +31,7 @@ from gonghui.review.models import (
     ReviewCase,
 )
 from gonghui.review.programs import program_for
-from gonghui.review.services import record_step
-
-ATTACHMENT_TYPES = {b"%PDF": ".pdf", b"\x89PNG": ".png", b"\xff\xd8\xff": ".jpg"}
-MAX_ATTACHMENT = 5 * 1024 * 1024
+from gonghui.review.services import program_tell, record_step
 
 
 @transaction.atomic
@@ -70,6 +68,7 @@ def notice_publish(
             raise PermissionDenied
         locked.state = CaseState.UNDER_NOTICE
         locked.save(update_fields=["state"])
+        program_tell(locked, Decision.NOTICE)
         NoticeEntry.objects.create(notice=notice, case=locked, public_label=label[:200])
         record_step(locked, actor, org, Decision.NOTICE)
     audit_record(
@@ -109,12 +108,7 @@ def objection_file(
     if entry is not None and entry.notice_id != notice.pk:
         raise ValidationError(_("That entry is not on this notice."))
     if attachment is not None:
-        head = attachment.read(4)
-        attachment.seek(0)
-        if (attachment.size or 0) > MAX_ATTACHMENT or not any(
-            head.startswith(magic) for magic in ATTACHMENT_TYPES
-        ):
-            raise ValidationError(_("Attach a PDF, PNG or JPEG file of at most 5 MB."))
+        upload_check(attachment)
     objection = Objection.objects.create(
         notice=notice,
         entry=entry,
@@ -166,6 +160,7 @@ def objection_answer(
         case.reason = objection.answer
         case.level_index = 0
         case.save()
+        program_tell(case, Decision.SEND_BACK)
         record_step(case, actor, notice.org, Decision.SEND_BACK, objection.answer)
         notify(
             recipient=case.opener,
@@ -200,6 +195,7 @@ def notice_close(*, notice_id: int) -> Notice:
         if case.state == CaseState.UNDER_NOTICE:
             case.state = CaseState.CONFIRMED
             case.save(update_fields=["state"])
+            program_tell(case, Decision.CONFIRM)
             record_step(case, notice.published_by, notice.org, Decision.CONFIRM)
     notice.state = NoticeState.CLOSED
     notice.save(update_fields=["state"])

@@ -23,6 +23,16 @@ class ReviewProgram:
     # How a case shows on the public notice: masked, never an ID number. The default is the
     # case's title, which programs write masked already (金秋助学 张*丰).
     public_label: Callable[[Any], str] | None = None
+    # Called inside the decision's transaction after the case changed state, with the decision
+    # (review.models.Decision). A program keeps its own consequences here (an aid award is
+    # committed against the budget when the top level approves); raising ValidationError
+    # undoes the decision and shows the message.
+    on_decision: Callable[[Any, str], None] | None = None
+    # Whether the beneficiary may open their own case (a worker applying on their phone); the
+    # opener's org still checks and submits it.
+    self_open: bool = False
+    # Where the case's subject is shown in full (the application behind an aid case).
+    detail_url: Callable[[Any], str] | None = None
 
     def label_for(self, case: Any) -> str:
         return self.public_label(case) if self.public_label else str(case.title)

@@ -61,6 +61,13 @@ def record_step(case: ReviewCase, actor: User, org: Org, decision: str, reason: 
     )
 
 
+def program_tell(case: ReviewCase, decision: str) -> None:
+    """The program's own consequences of a decision, in the same transaction."""
+    hook = program_for(case.program).on_decision
+    if hook is not None:
+        hook(case, decision)
+
+
 def _locked(case: ReviewCase) -> ReviewCase:
     return ReviewCase.objects.select_for_update().select_related("org").get(pk=case.pk)
 
@@ -77,7 +84,8 @@ def case_open(
 ) -> ReviewCase:
     """A draft case for `subject` at the org where the chain starts."""
     spec = program_for(program)
-    if not actor_can(actor, Perm.CASE_OPEN, org):
+    own = spec.self_open and beneficiary is not None and actor.pk == beneficiary.pk
+    if not (own or actor_can(actor, Perm.CASE_OPEN, org)):
         raise PermissionDenied
     if org.level != spec.chain[0]:
         raise ValidationError(_("This program's cases start at another level of the tree."))
@@ -113,6 +121,7 @@ def case_submit(*, actor: User, case: ReviewCase) -> ReviewCase:
     _advance(case, 1)
     case.reason = ""
     case.save()
+    program_tell(case, Decision.SUBMIT)
     record_step(case, actor, case.org, Decision.SUBMIT)
     return case
 
@@ -143,6 +152,7 @@ def case_approve(*, actor: User, case: ReviewCase) -> ReviewCase:
         case.reviewing_org = None
         case.due = None
     case.save()
+    program_tell(case, Decision.APPROVE)
     record_step(case, actor, org, Decision.APPROVE)
     if case.state == CaseState.APPROVED:
         notify(
@@ -154,7 +164,12 @@ def case_approve(*, actor: User, case: ReviewCase) -> ReviewCase:
 
 
 def _deciding_org(actor: User, case: ReviewCase) -> Org:
-    """Any level of the chain the case has reached may reject or send back (R5)."""
+    """Any level of the chain the case has reached may reject or send back (R5); a draft that
+    its beneficiary opened is turned down by the org it was opened at."""
+    if case.state == CaseState.DRAFT:
+        if actor_can(actor, Perm.CASE_OPEN, case.org):
+            return case.org
+        raise PermissionDenied
     for index in range(case.level_index, 0, -1):
         org = chain_org(case, index)
         if _holds_at(actor, Perm.CASE_REVIEW, org):
@@ -176,7 +191,7 @@ def case_send_back(*, actor: User, case: ReviewCase, reason: str) -> ReviewCase:
 
 def _turn_down(actor: User, case: ReviewCase, reason: str, state: str, decision: str) -> ReviewCase:
     case = _locked(case)
-    if case.state != CaseState.UNDER_REVIEW:
+    if case.state not in (CaseState.UNDER_REVIEW, CaseState.DRAFT):
         raise ValidationError(_("This case is not waiting for a decision."))
     if not reason.strip():
         raise ValidationError(_("Give the reason; the applicant will see it."), code="reason")
@@ -188,6 +203,7 @@ def _turn_down(actor: User, case: ReviewCase, reason: str, state: str, decision:
     case.reviewing_org = None
     case.due = None
     case.save()
+    program_tell(case, decision)
     record_step(case, actor, org, decision, case.reason)
     subject = (
         _("Sent back: %(title)s") if state == CaseState.SENT_BACK else _("Rejected: %(title)s")
