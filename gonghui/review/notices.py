@@ -61,7 +61,7 @@ def notice_publish(
         published_by=actor,
     )
     for case, label in cases:
-        locked = ReviewCase.objects.select_for_update().select_related("org").get(pk=case.pk)
+        locked = ReviewCase.objects.select_for_update(of=("self",)).select_related("org").get(pk=case.pk)
         if locked.program != program or locked.state != CaseState.APPROVED:
             raise ValidationError(_("Only approved cases of this program go under notice."))
         if not locked.org.path.startswith(org.path):
@@ -185,7 +185,7 @@ def objection_answer(
 def notice_close(*, notice_id: int) -> Notice:
     """After the period, with every objection answered, the cases still on the notice are
     confirmed (R6). Run by the task scheduled at publication; does nothing before its time."""
-    notice = Notice.objects.select_for_update().select_related("org").get(pk=notice_id)
+    notice = Notice.objects.select_for_update(of=("self",)).select_related("org").get(pk=notice_id)
     if notice.state != NoticeState.OPEN or timezone.localdate() <= notice.ends_on:
         return notice
     if notice.objections.filter(answered_at__isnull=True).exists():

@@ -69,7 +69,7 @@ def program_tell(case: ReviewCase, decision: str) -> None:
 
 
 def _locked(case: ReviewCase) -> ReviewCase:
-    return ReviewCase.objects.select_for_update().select_related("org").get(pk=case.pk)
+    return ReviewCase.objects.select_for_update(of=("self",)).select_related("org").get(pk=case.pk)
 
 
 @transaction.atomic

@@ -232,7 +232,7 @@ def hardship_file_open(
 
 
 def _locked_file(actor: User, file: HardshipFile) -> HardshipFile:
-    file = HardshipFile.objects.select_for_update().select_related("org").get(pk=file.pk)
+    file = HardshipFile.objects.select_for_update(of=("self",)).select_related("org").get(pk=file.pk)
     if not actor_can(actor, Perm.HARDSHIP_MANAGE, file.org):
         raise PermissionDenied
     if not file.is_open:

@@ -159,7 +159,7 @@ def batch_mark_paid(*, actor: User, batch: PaymentBatch, bank_reference: str) ->
 def award_reverse(*, actor: User, award: Award, reason: str) -> AwardReversal:
     """A paid award found wrong (fraud, a double payment) is reversed by a recorded
     correction; the award itself is never edited (R12)."""
-    award = Award.objects.select_for_update().select_related("batch", "campaign").get(pk=award.pk)
+    award = Award.objects.select_for_update(of=("self",)).select_related("batch", "campaign").get(pk=award.pk)
     if not actor_can(actor, Perm.AID_MANAGE, award.campaign.org):
         raise PermissionDenied
     if award.batch is None or award.batch.paid_at is None:
