@@ -113,6 +113,8 @@ MATRIX: dict[str, tuple[Args, dict[str, int]]] = {
     "review:case": (nowhere_int, rule(404)),
     "review:bulk": (no_args, POST_ONLY),
     "review:publish": (no_args, STAFF),
+    # --- aid: golden autumn ---
+    # --- aid: hardship files ---
     "set_language": (no_args, rule(302, anonymous=302)),
 }
 # POST-only URLs: what a POST with no data answers (302 back with a message when allowed).
@@ -131,6 +133,8 @@ POST_MATRIX: dict[str, tuple[Args, dict[str, int]]] = {
         rule(404, city_admin=302, donghu_staff=302, factory_chair=302),
     ),
     "orgs:member_export": (no_args, STAFF),
+    # --- aid: golden autumn (POST) ---
+    # --- aid: hardship files (POST) ---
 }
 API_RULES: dict[str, dict[str, int]] = {
     "/api/v1/me": rule(200, anonymous=401),
@@ -177,7 +181,30 @@ def world(orgs: dict[str, Org], personas: dict[str, User]) -> World:
         ends_on=dt.date(2026, 1, 12),
         published_by=personas["city_admin"],
     )
-    return {**orgs, "donghu_member": member(orgs["HH-DH-JD1-001"], "矩阵甲"), "notice": notice}
+    return {
+        **orgs,
+        "donghu_member": member(orgs["HH-DH-JD1-001"], "矩阵甲"),
+        "notice": notice,
+        **_aid_world(orgs, personas),
+    }
+
+
+def _aid_world(orgs: dict[str, Org], personas: dict[str, User]) -> World:
+    """In 东湖: a hardship file at the factory, a city campaign and a courier's application."""
+    from gonghui.aid.tests import factories as aid
+
+    courier = member(orgs["HH-DH-KD-001"], "周骑手", user=personas["courier_worker"])
+    aid.living_lines(personas["city_admin"], [orgs["HH-DH"], orgs["HH-XS"]])
+    worker = member(orgs["HH-DH-JD1-001"], "矩阵困难").person
+    dh_file = aid.household_file(personas["factory_chair"], orgs["HH-DH-JD1-001"], worker)
+    campaign = aid.campaign(personas["city_admin"], orgs["HH"])
+    application = aid.application(personas["courier_worker"], campaign)
+    return {
+        "dh_file": dh_file,
+        "campaign": campaign,
+        "application": application,
+        "courier": courier,
+    }
 
 
 def _client(username: str, personas: dict[str, User]) -> Client:

@@ -1,0 +1,1 @@
+"""Pages of the aid app: campaigns, applications, payments and donors; hardship files."""
