@@ -65,6 +65,24 @@ def nowhere_int(world: World) -> dict[str, object]:
     return {"pk": 2**40}
 
 
+def campaign(world: World) -> dict[str, object]:
+    return {"pk": world["campaign"].pk}  # type: ignore[attr-defined]
+
+
+def application(world: World) -> dict[str, object]:
+    return {"pk": world["application"].pk}  # type: ignore[attr-defined]
+
+
+def document(world: World) -> dict[str, object]:
+    return {"pk": world["application"].documents.first().pk}  # type: ignore[attr-defined]
+
+
+CITY = rule(404, city_admin=200)
+WORKER = rule(404, courier_worker=200)
+# The courier's application at the 东湖 courier station: the city and 东湖 see it, and the
+# courier, whose own it is.
+COURIER_CASE = rule(404, city_admin=200, donghu_staff=200, courier_worker=200)
+
 Args = Callable[[World], dict[str, object]]
 # url name → (its arguments, what a GET answers each persona)
 MATRIX: dict[str, tuple[Args, dict[str, int]]] = {
@@ -114,7 +132,31 @@ MATRIX: dict[str, tuple[Args, dict[str, int]]] = {
     "review:bulk": (no_args, POST_ONLY),
     "review:publish": (no_args, STAFF),
     # --- aid: golden autumn ---
+    "aid:campaigns": (no_args, STAFF),
+    "aid:campaign_new": (no_args, rule(200, factory_chair=404, courier_worker=404)),
+    "aid:campaign": (campaign, STAFF),
+    "aid:campaign_edit": (campaign, CITY),
+    "aid:batches": (campaign, CITY),
+    "aid:apply": (no_args, WORKER),
+    "aid:apply_check": (no_args, POST_ONLY),
+    "aid:mine": (no_args, WORKER),
+    "aid:applications": (no_args, STAFF),
+    "aid:apply_for": (no_args, STAFF),
+    "aid:application": (application, COURIER_CASE),
+    "aid:document": (document, COURIER_CASE),
+    "aid:batch": (nowhere_int, rule(404)),
+    "aid:batch_xlsx": (nowhere_int, rule(404)),
+    "aid:award_reverse": (nowhere_int, POST_ONLY),
+    "aid:donors": (no_args, rule(200, factory_chair=404, courier_worker=404)),
+    "aid:donor": (nowhere_int, rule(404)),
     # --- aid: hardship files ---
+    "aid:files": (no_args, STAFF),
+    "aid:file_new": (no_args, STAFF),
+    "aid:file": (lambda w: {"pk": w["dh_file"].pk}, DONGHU_MEMBER),  # type: ignore[attr-defined]
+    "aid:file_recheck": (lambda w: {"pk": w["dh_file"].pk}, POST_ONLY),  # type: ignore[attr-defined]
+    "aid:file_close": (lambda w: {"pk": w["dh_file"].pk}, POST_ONLY),  # type: ignore[attr-defined]
+    "aid:spot_check": (no_args, POST_ONLY),
+    "aid:living_lines": (no_args, rule(200, factory_chair=404, courier_worker=404)),
     "set_language": (no_args, rule(302, anonymous=302)),
 }
 # POST-only URLs: what a POST with no data answers (302 back with a message when allowed).
@@ -134,7 +176,13 @@ POST_MATRIX: dict[str, tuple[Args, dict[str, int]]] = {
     ),
     "orgs:member_export": (no_args, STAFF),
     # --- aid: golden autumn (POST) ---
+    "aid:apply_check": (no_args, rule(200)),
+    "aid:award_reverse": (nowhere_int, rule(404)),
     # --- aid: hardship files (POST) ---
+    # an empty re-check or close re-renders the file page with the form's messages
+    "aid:file_recheck": (lambda w: {"pk": w["dh_file"].pk}, DONGHU_MEMBER),  # type: ignore[attr-defined]
+    "aid:file_close": (lambda w: {"pk": w["dh_file"].pk}, DONGHU_MEMBER),  # type: ignore[attr-defined]
+    "aid:spot_check": (no_args, rule(302, courier_worker=404)),
 }
 API_RULES: dict[str, dict[str, int]] = {
     "/api/v1/me": rule(200, anonymous=401),

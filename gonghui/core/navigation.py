@@ -26,6 +26,9 @@ NAV: tuple[NavItem, ...] = (
     NavItem(_("Applications"), "orgs:applications", Perm.MEMBER_VIEW),
     NavItem(_("Roster import"), "orgs:roster_upload", Perm.MEMBER_MANAGE),
     NavItem(_("Reviews"), "review:waiting", Perm.CASE_REVIEW),
+    NavItem(_("Student aid"), "aid:campaigns", Perm.CASE_OPEN),
+    NavItem(_("My student aid"), "aid:mine", Perm.AID_APPLY),
+    NavItem(_("Hardship files"), "aid:files", Perm.HARDSHIP_MANAGE),
     NavItem(_("Working-day calendar"), "core:calendar", Perm.CALENDAR_VIEW),
     NavItem(_("Audit log"), "core:audit", Perm.AUDIT_VIEW),
 )

@@ -42,10 +42,7 @@ def upload_check(upload: UploadedFile, *, max_bytes: int = MAX_UPLOAD) -> str:
     allowed = next((ext for _m, k, ext in _MAGIC if k == kind), ())
     if kind is None or suffix not in allowed:
         raise ValidationError(
-            _(
-                "%(name)s is not a PDF, PNG or JPEG file (its content and its name must "
-                "agree)."
-            )
+            _("%(name)s is not a PDF, PNG or JPEG file (its content and its name must agree).")
             % {"name": upload.name},
             code="upload_type",
         )

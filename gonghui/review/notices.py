@@ -61,7 +61,9 @@ def notice_publish(
         published_by=actor,
     )
     for case, label in cases:
-        locked = ReviewCase.objects.select_for_update(of=("self",)).select_related("org").get(pk=case.pk)
+        locked = (
+            ReviewCase.objects.select_for_update(of=("self",)).select_related("org").get(pk=case.pk)
+        )
         if locked.program != program or locked.state != CaseState.APPROVED:
             raise ValidationError(_("Only approved cases of this program go under notice."))
         if not locked.org.path.startswith(org.path):

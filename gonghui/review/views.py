@@ -27,7 +27,7 @@ from gonghui.review.forms import (
     PublishForm,
 )
 from gonghui.review.models import CaseState, Notice, Objection, ReviewCase
-from gonghui.review.programs import program_for
+from gonghui.review.programs import PROGRAMS, program_for
 
 OBJECTIONS_PER_HOUR = 5
 
@@ -162,8 +162,10 @@ def case_page(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The decision is recorded."))
             return redirect("review:case", pk=case.pk)
+    spec = PROGRAMS.get(case.program)
     context = {
         "case": case,
+        "detail_url": spec.detail_url(case) if spec and spec.detail_url else "",
         "trail": selectors.case_trail(case=case),
         "form": DecisionForm(),
         "can_decide": case.state == CaseState.UNDER_REVIEW

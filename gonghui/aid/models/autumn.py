@@ -5,8 +5,10 @@ state is its review case's: this app writes none of its own."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -127,9 +129,7 @@ class Application(models.Model):
     behalf. `live` is false once it can no longer lead to an award (rejected or withdrawn):
     the database lets a student have one live application a year, across the city (R11)."""
 
-    campaign = models.ForeignKey(
-        Campaign, on_delete=models.PROTECT, related_name="applications"
-    )
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="applications")
     year = models.PositiveSmallIntegerField(_("year"))
     org = models.ForeignKey(
         Org, on_delete=models.PROTECT, related_name="+", verbose_name=_("union")
@@ -195,9 +195,7 @@ class DocumentKind(models.TextChoices):
 
 
 class ApplicationDocument(models.Model):
-    application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="documents"
-    )
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(_("document"), max_length=10, choices=DocumentKind.choices)
     file = models.FileField(upload_to="aid/%Y/%m/")
     content_kind = models.CharField(max_length=8)  # pdf, png or jpeg, as its bytes say
@@ -207,9 +205,7 @@ class ApplicationDocument(models.Model):
         verbose_name = _("document")
         verbose_name_plural = _("documents")
         constraints = [
-            models.UniqueConstraint(
-                fields=["application", "kind"], name="one_document_per_kind"
-            )
+            models.UniqueConstraint(fields=["application", "kind"], name="one_document_per_kind")
         ]
 
     def __str__(self) -> str:
@@ -242,6 +238,14 @@ class PaymentBatch(models.Model):
         return self.number
 
 
+class AwardQuerySet(models.QuerySet["Award"]):
+    def net(self) -> Decimal:
+        """The awards' total less what was reversed of them: what they really give."""
+        gross = self.aggregate(total=Sum("amount"))["total"] or Decimal(0)
+        back = AwardReversal.objects.filter(award__in=self).aggregate(total=Sum("amount"))
+        return (gross - (back["total"] or Decimal(0))).quantize(Decimal("0.01"))
+
+
 class Award(models.Model):
     """What the top level's approval commits: the tier amount at approval (R10), within the
     budget (R12). One uncancelled award per student per year, by the database (R11). An
@@ -261,6 +265,8 @@ class Award(models.Model):
     batch = models.ForeignKey(
         PaymentBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="awards"
     )
+
+    objects = AwardQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("award")
@@ -313,9 +319,7 @@ class Donor(models.Model):
     name = models.CharField(_("name"), max_length=80)
     kind = models.CharField(_("kind"), max_length=12, choices=DonorKind.choices)
     contact = models.CharField(_("contact"), max_length=80, blank=True)
-    pledged = models.DecimalField(
-        _("pledged (yuan)"), max_digits=12, decimal_places=2, default=0
-    )
+    pledged = models.DecimalField(_("pledged (yuan)"), max_digits=12, decimal_places=2, default=0)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -11,7 +11,6 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,7 +19,6 @@ from gonghui.aid.models import (
     Application,
     ApplicationDocument,
     Award,
-    AwardReversal,
     Campaign,
     DistrictBudget,
     DocumentKind,
@@ -89,7 +87,9 @@ def _district_budgets_set(campaign: Campaign, budgets: Mapping[Org, Decimal | No
             DistrictBudget.objects.filter(campaign=campaign, district=district).delete()
             continue
         DistrictBudget.objects.update_or_create(
-            campaign=campaign, district=district, defaults={"amount": yuan(amount)}  # type: ignore[arg-type]
+            campaign=campaign,
+            district=district,
+            defaults={"amount": yuan(amount)},  # type: ignore[arg-type]
         )
 
 
@@ -147,20 +147,12 @@ def campaign_save(
 # --- Money committed -------------------------------------------------------------------------
 
 
-def _net(awards: object) -> Decimal:
-    gross = awards.aggregate(total=Sum("amount"))["total"] or Decimal(0)  # type: ignore[attr-defined]
-    back = AwardReversal.objects.filter(award__in=awards).aggregate(total=Sum("amount"))[  # type: ignore[misc]
-        "total"
-    ] or Decimal(0)
-    return yuan(gross - back)
-
-
 def committed(campaign: Campaign, district: Org | None = None) -> Decimal:
     """Uncancelled awards less their reversals: what the budget has given."""
     awards = Award.objects.filter(campaign=campaign, cancelled_at__isnull=True)
     if district is not None:
         awards = awards.filter(district=district)
-    return _net(awards)
+    return awards.net()
 
 
 # --- Applications ----------------------------------------------------------------------------
@@ -184,9 +176,7 @@ def open_campaigns_for(org: Org) -> list[Campaign]:
     """Campaigns run by the org or a federation above it whose window is open today."""
     today = timezone.localdate()
     ids = [int(pk) for pk in org.path.strip("/").split("/")]
-    return list(
-        Campaign.objects.filter(org_id__in=ids, opens_on__lte=today, closes_on__gte=today)
-    )
+    return list(Campaign.objects.filter(org_id__in=ids, opens_on__lte=today, closes_on__gte=today))
 
 
 def _open_file_of(worker_hash: str) -> HouseholdMember | None:
@@ -210,12 +200,13 @@ def refusals(
     school_type: str,
     other_scheme: str,
     exclude_application: int | None = None,
+    check_window: bool = True,
 ) -> list[str]:
     """Everything that stops an application, each naming its rule (R8, R10, R11), shown to
     the applicant before anything is submitted."""
     found: list[str] = []
     today = timezone.localdate()
-    if not campaign.opens_on <= today <= campaign.closes_on:
+    if check_window and not campaign.opens_on <= today <= campaign.closes_on:
         found.append(
             _("Applications are taken from %(opens)s to %(closes)s.")
             % {"opens": campaign.opens_on, "closes": campaign.closes_on}
@@ -231,11 +222,13 @@ def refusals(
             % {"scheme": other_scheme.strip()}
         )
     earlier = Application.objects.filter(year=campaign.year, student_hash=student_hash, live=True)
+    awarded = Award.objects.filter(
+        year=campaign.year, student_hash=student_hash, cancelled_at__isnull=True
+    )
     if exclude_application is not None:
         earlier = earlier.exclude(pk=exclude_application)
-    if earlier.exists() or Award.objects.filter(
-        year=campaign.year, student_hash=student_hash, cancelled_at__isnull=True
-    ).exclude(application_id=exclude_application).exists():
+        awarded = awarded.exclude(application_id=exclude_application)
+    if earlier.exists() or awarded.exists():
         found.append(
             _("R11: this student already has an application or award this year, in this city.")
         )
@@ -297,7 +290,7 @@ def application_submit(
     """A worker applies for their child (worker_id_number None), or the union applies on a
     member's behalf. Refusals are all named at once; nothing is kept when one applies. The
     case opens at the worker's union, which checks and submits it."""
-    org, person, worker_hash, worker_name, worker_user = _worker(actor, worker_id_number)
+    org, _person, worker_hash, worker_name, worker_user = _worker(actor, worker_id_number)
     if not org.path.startswith(campaign.org.path):
         raise ValidationError(_("This campaign is not run for your union."))
     student_number = resident_id_validate(data.student_id_number)
@@ -380,11 +373,8 @@ def application_submit(
 
 def public_label(application: Application) -> str:
     """How the application shows on a public notice: masked, never an ID number (R6)."""
-    return "{} · {} · {}".format(
-        mask_name(application.student_name),
-        application.district.name,
-        SchoolStage(application.stage).label,
-    )
+    stage = SchoolStage(application.stage).label
+    return f"{mask_name(application.student_name)} · {application.district.name} · {stage}"
 
 
 def application_forward(*, actor: User, application: Application) -> ReviewCase:
@@ -443,8 +433,7 @@ def award_commit(application: Application) -> Award:
     cap = DistrictBudget.objects.filter(campaign=campaign, district=application.district).first()
     if cap is not None and committed(campaign, application.district) + tier.amount > cap.amount:
         raise ValidationError(
-            _("R12: %(district)s's budget is exhausted.")
-            % {"district": application.district.name},
+            _("R12: %(district)s's budget is exhausted.") % {"district": application.district.name},
             code="budget",
         )
     try:

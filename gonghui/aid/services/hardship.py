@@ -87,9 +87,7 @@ def refusals(finances: Finances) -> list[str]:
     if finances.employs_others:
         found.append(_("R9: the household runs a business that employs others."))
     if finances.high_fee_schooling:
-        found.append(
-            _("R9: a child is in high-fee private schooling or self-funded study abroad.")
-        )
+        found.append(_("R9: a child is in high-fee private schooling or self-funded study abroad."))
     return found
 
 
@@ -169,8 +167,10 @@ def hardship_file_open(
     ).select_related("file")
     if clash := on_file.first():
         raise ValidationError(
-            _("R8: %(name)s is already in an open hardship file (%(number)s): one household, "
-              "one file.")
+            _(
+                "R8: %(name)s is already in an open hardship file (%(number)s): one household, "
+                "one file."
+            )
             % {"name": clash.name, "number": clash.file.number},
             code="second_file",
         )
@@ -232,7 +232,9 @@ def hardship_file_open(
 
 
 def _locked_file(actor: User, file: HardshipFile) -> HardshipFile:
-    file = HardshipFile.objects.select_for_update(of=("self",)).select_related("org").get(pk=file.pk)
+    file = (
+        HardshipFile.objects.select_for_update(of=("self",)).select_related("org").get(pk=file.pk)
+    )
     if not actor_can(actor, Perm.HARDSHIP_MANAGE, file.org):
         raise PermissionDenied
     if not file.is_open:

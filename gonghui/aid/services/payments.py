@@ -10,7 +10,6 @@ from decimal import Decimal
 import openpyxl
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl.styles import Font
@@ -159,7 +158,11 @@ def batch_mark_paid(*, actor: User, batch: PaymentBatch, bank_reference: str) ->
 def award_reverse(*, actor: User, award: Award, reason: str) -> AwardReversal:
     """A paid award found wrong (fraud, a double payment) is reversed by a recorded
     correction; the award itself is never edited (R12)."""
-    award = Award.objects.select_for_update(of=("self",)).select_related("batch", "campaign").get(pk=award.pk)
+    award = (
+        Award.objects.select_for_update(of=("self",))
+        .select_related("batch", "campaign")
+        .get(pk=award.pk)
+    )
     if not actor_can(actor, Perm.AID_MANAGE, award.campaign.org):
         raise PermissionDenied
     if award.batch is None or award.batch.paid_at is None:
@@ -185,12 +188,7 @@ def award_reverse(*, actor: User, award: Award, reason: str) -> AwardReversal:
 
 
 def paid_total(campaign: Campaign) -> Decimal:
-    paid = Award.objects.filter(campaign=campaign, batch__paid_at__isnull=False)
-    gross = paid.aggregate(total=Sum("amount"))["total"] or Decimal(0)
-    back = AwardReversal.objects.filter(award__in=paid).aggregate(total=Sum("amount"))[
-        "total"
-    ] or Decimal(0)
-    return yuan(gross - back)
+    return Award.objects.filter(campaign=campaign, batch__paid_at__isnull=False).net()
 
 
 # --- Donors ----------------------------------------------------------------------------------
@@ -240,7 +238,11 @@ def pairing_create(
     except IntegrityError as exc:
         raise ValidationError(_("This student is paired with a donor already.")) from exc
     audit_record(
-        actor=actor, action="aid.pairing_create", org=donor.org, obj=pairing, after={"donor": donor.pk}
+        actor=actor,
+        action="aid.pairing_create",
+        org=donor.org,
+        obj=pairing,
+        after={"donor": donor.pk},
     )
     return pairing
 

@@ -56,7 +56,9 @@ def living_lines(actor: User, districts: list[Org], monthly: Decimal = Decimal(8
         )
 
 
-def household_file(actor: User, union: Org, worker: Person, *, income: int = 12_000) -> HardshipFile:
+def household_file(
+    actor: User, union: Org, worker: Person, *, income: int = 12_000
+) -> HardshipFile:
     """A household of three on file: the worker, a spouse and a child."""
     return hardship.hardship_file_open(
         actor=actor,

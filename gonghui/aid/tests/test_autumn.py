@@ -40,7 +40,9 @@ def world(personas: dict[str, User], orgs: dict[str, Org]) -> Campaign:
     return campaign(personas["city_admin"], orgs["HH"])
 
 
-def _through_city(personas: dict[str, User], app: Application, chair: str = "courier_chair") -> None:
+def _through_city(
+    personas: dict[str, User], app: Application, chair: str = "courier_chair"
+) -> None:
     assert app.case is not None
     autumn.application_forward(actor=personas[chair], application=app)
     review.case_approve(actor=personas["donghu_staff"], case=app.case)
@@ -166,16 +168,20 @@ def test_r11_one_award_per_student_per_year_across_the_city(personas, orgs, worl
 def test_union_applies_only_for_its_own_members(personas, orgs, world) -> None:  # type: ignore[no-untyped-def]
     stranger = member(orgs["HH-XS-JD1-001"], "别处职工")
     with pytest.raises(ValidationError, match="不是本工会会员"):
-        application(
-            personas["factory_chair"], world, worker_id_number=stranger.person.id_number
-        )
+        application(personas["factory_chair"], world, worker_id_number=stranger.person.id_number)
 
 
 def test_uploads_must_be_pdf_or_image_by_content(personas, orgs, world) -> None:  # type: ignore[no-untyped-def]
     docs = documents()
-    docs["fees"] = SimpleUploadedFile("缴费单.pdf", b"MZ\x90\x00 this is a program", "application/pdf")
-    docs["income"] = SimpleUploadedFile("证明.pdf", PDF + b"0" * (5 * 1024 * 1024), "application/pdf")
-    docs["admission"] = SimpleUploadedFile("通知书.pdf", b"\x89PNG\r\n\x1a\n" + b"0" * 10, "image/png")
+    docs["fees"] = SimpleUploadedFile(
+        "缴费单.pdf", b"MZ\x90\x00 this is a program", "application/pdf"
+    )
+    docs["income"] = SimpleUploadedFile(
+        "证明.pdf", PDF + b"0" * (5 * 1024 * 1024), "application/pdf"
+    )
+    docs["admission"] = SimpleUploadedFile(
+        "通知书.pdf", b"\x89PNG\r\n\x1a\n" + b"0" * 10, "image/png"
+    )
     with pytest.raises(ValidationError) as refused:
         autumn.application_submit(
             actor=personas["courier_worker"], campaign=world, data=student_data(), documents=docs
@@ -190,7 +196,9 @@ def test_uploads_must_be_pdf_or_image_by_content(personas, orgs, world) -> None:
 
 
 def test_window_closed_is_refused(personas, orgs, world) -> None:  # type: ignore[no-untyped-def]
-    Campaign.objects.filter(pk=world.pk).update(closes_on=dt.date(2026, 1, 31), opens_on=dt.date(2026, 1, 1))
+    Campaign.objects.filter(pk=world.pk).update(
+        closes_on=dt.date(2026, 1, 31), opens_on=dt.date(2026, 1, 1)
+    )
     world.refresh_from_db()
     with pytest.raises(ValidationError, match="申报时间为 2026-01-01 至 2026-01-31"):
         application(personas["courier_worker"], world)
@@ -205,7 +213,7 @@ def test_r12_budget_refuses_the_award_that_would_overdraw(personas, orgs) -> Non
     third = application(personas["courier_worker"], small)
     _through_city(personas, first)
     _through_city(personas, second)
-    with pytest.raises(ValidationError, match="R12：预算已用尽：剩余 ¥0.00"):
+    with pytest.raises(ValidationError, match=r"R12：预算已用尽：剩余 ¥0\.00"):
         _through_city(personas, third)
     assert autumn.committed(small) == Decimal(10_000)
     third.case.refresh_from_db()  # type: ignore[union-attr]
@@ -267,10 +275,16 @@ def test_r12_paid_once_then_only_reversed(personas, orgs, world) -> None:  # typ
     award = Award.objects.get(application=apps[0])
     # A paid award cannot be cancelled: not by the service, not by the database.
     with pytest.raises(IntegrityError), transaction.atomic():
-        Award.objects.filter(pk=award.pk).update(cancelled_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+        Award.objects.filter(pk=award.pk).update(
+            cancelled_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+        )
     reversal = payments.award_reverse(actor=personas["city_admin"], award=award, reason="重复发放")
     award.refresh_from_db()
-    assert (award.amount, award.cancelled_at, reversal.amount) == (Decimal(5000), None, Decimal(5000))
+    assert (award.amount, award.cancelled_at, reversal.amount) == (
+        Decimal(5000),
+        None,
+        Decimal(5000),
+    )
     assert payments.paid_total(world) == Decimal(5000)
     assert autumn.committed(world) == Decimal(10_000)  # 3 × 5,000 − 5,000 reversed
     with pytest.raises(ValidationError):
@@ -291,7 +305,9 @@ def test_bank_file_lists_each_award_with_full_account(personas, orgs, world) -> 
         _through_city(personas, app)
     _confirm(personas, orgs, apps)
     batch = payments.batch_create(actor=personas["city_admin"], campaign=world)
-    book = openpyxl.load_workbook(io.BytesIO(payments.batch_xlsx(actor=personas["city_admin"], batch=batch)))
+    book = openpyxl.load_workbook(
+        io.BytesIO(payments.batch_xlsx(actor=personas["city_admin"], batch=batch))
+    )
     rows = list(book.active.iter_rows(values_only=True))  # type: ignore[union-attr]
     assert rows[1][:5] == ("序号", "户名", "账号", "开户行", "金额（元）")
     assert rows[2][2] == "6222021234567890123" and rows[2][4] == 5000
@@ -302,13 +318,21 @@ def test_bank_file_lists_each_award_with_full_account(personas, orgs, world) -> 
 
 def test_donor_pairs_one_to_one_with_an_aided_student(personas, orgs, world) -> None:  # type: ignore[no-untyped-def]
     app = application(personas["courier_worker"], world)
-    donor = payments.donor_create(actor=personas["city_admin"], org=orgs["HH"], name="淮河钢铁集团", kind="firm")
+    donor = payments.donor_create(
+        actor=personas["city_admin"], org=orgs["HH"], name="淮河钢铁集团", kind="firm"
+    )
     with pytest.raises(ValidationError, match="只能与已获资助"):
         payments.pairing_create(actor=personas["city_admin"], donor=donor, application=app)
     _through_city(personas, app)
-    payments.pairing_create(actor=personas["city_admin"], donor=donor, application=app, yearly=Decimal(3000))
-    other = payments.donor_create(actor=personas["city_admin"], org=orgs["HH"], name="劳模张", kind="model_worker")
+    payments.pairing_create(
+        actor=personas["city_admin"], donor=donor, application=app, yearly=Decimal(3000)
+    )
+    other = payments.donor_create(
+        actor=personas["city_admin"], org=orgs["HH"], name="劳模张", kind="model_worker"
+    )
     with pytest.raises(ValidationError, match="已有结对"):
         payments.pairing_create(actor=personas["city_admin"], donor=other, application=app)
-    offer = payments.offer_create(actor=personas["city_admin"], donor=donor, kind="internship", title="暑期实习", places=5)
+    offer = payments.offer_create(
+        actor=personas["city_admin"], donor=donor, kind="internship", title="暑期实习", places=5
+    )
     assert offer.places == 5

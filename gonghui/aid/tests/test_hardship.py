@@ -44,7 +44,9 @@ def test_r09_category_is_computed_against_the_districts_line(personas, orgs, lin
     )
     assert (deep.category, deep.per_head) == ("deep", Decimal("733.33"))
     # 36,000 ÷ 3 ÷ 12 = 1,000: below 2 × 800, relative hardship
-    relative = hardship.hardship_file_open(actor=chair, org=union, members=_household(36_000), finances=Finances())
+    relative = hardship.hardship_file_open(
+        actor=chair, org=union, members=_household(36_000), finances=Finances()
+    )
     assert relative.category == "relative"
     # 72,000 ÷ 3 ÷ 12 = 2,000: above 2×, but an accident gives accident hardship
     accident = hardship.hardship_file_open(
@@ -112,9 +114,9 @@ def test_r01_files_are_opened_only_in_scope(personas, orgs, lines) -> None:  # t
         )
 
 
-def test_r09_recheck_recomputes_and_closes_a_file_that_no_longer_qualifies(
+def test_r09_recheck_recomputes_and_closes_a_file_that_no_longer_qualifies(  # type: ignore[no-untyped-def]
     personas, orgs, lines
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     chair = personas["factory_chair"]
     file = hardship.hardship_file_open(
         actor=chair, org=orgs["HH-DH-JD1-001"], members=_household(28_800), finances=Finances()

@@ -23,6 +23,8 @@ def test_city_admin_sees_audit_and_calendar(client_for) -> None:  # type: ignore
         "入会申请",
         "花名册导入",
         "审核",
+        "金秋助学",
+        "困难职工档案",
         "工作日历",
         "审计日志",
     ]
@@ -36,12 +38,14 @@ def test_district_staff_sees_calendar_but_not_audit(client_for) -> None:  # type
         "入会申请",
         "花名册导入",
         "审核",
+        "金秋助学",
+        "困难职工档案",
         "工作日历",
     ]
 
 
 def test_worker_sees_home_and_own_membership(client_for) -> None:  # type: ignore[no-untyped-def]
-    assert _menu(client_for("courier_worker")) == ["首页", "我的会籍"]
+    assert _menu(client_for("courier_worker")) == ["首页", "我的会籍", "我的助学申请"]
 
 
 @pytest.mark.parametrize("username", ["judge", "bank_officer", "employer_hr"])
@@ -59,6 +63,8 @@ def test_english_is_selectable(client_for) -> None:  # type: ignore[no-untyped-d
         "Applications",
         "Roster import",
         "Reviews",
+        "Student aid",
+        "Hardship files",
         "Working-day calendar",
         "Audit log",
     ]
