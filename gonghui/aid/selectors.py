@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.aid.models import (
@@ -15,14 +16,17 @@ from gonghui.aid.models import (
     AwardQuerySet,
     Campaign,
     Donor,
+    HardshipFile,
+    HouseholdMember,
     Offer,
     PaymentBatch,
     SchoolStage,
+    SpotCheck,
 )
 from gonghui.core.models import Org
 from gonghui.core.money import yuan
 from gonghui.core.permissions import Perm
-from gonghui.core.scoping import Actor, actor_can, grants_for, org_scope_q
+from gonghui.core.scoping import Actor, actor_can, grants_for, org_scope_q, orgs_for
 from gonghui.review.models import CaseState
 
 STAFF_PERMS = (Perm.AID_MANAGE, Perm.CASE_OPEN, Perm.CASE_REVIEW)
@@ -224,3 +228,35 @@ def offers_for_aided(actor: Actor) -> QuerySet[Offer]:
     for application in my_applications(actor):
         ids.update(int(pk) for pk in application.org.path.strip("/").split("/"))
     return Offer.objects.filter(is_open=True, donor__org_id__in=ids).select_related("donor")
+
+
+# --- Hardship files ----------------------------------------------------------------------
+
+
+def files_for(actor: Actor) -> QuerySet[HardshipFile]:
+    """Files of unions in the actor's hardship.manage scope, with the worker's name and
+    whether the file is on this year's spot-check list."""
+    worker = HouseholdMember.objects.filter(file=OuterRef("pk"), relation="self")
+    drawn = SpotCheck.objects.filter(file=OuterRef("pk"), year=timezone.localdate().year)
+    return (
+        HardshipFile.objects.filter(org_scope_q(actor, Perm.HARDSHIP_MANAGE))
+        .select_related("org")
+        .annotate(worker_name=Subquery(worker.values("name")[:1]), spot_checked=Exists(drawn))
+    )
+
+
+def file_get_for(actor: Actor, pk: int) -> HardshipFile:
+    """One file in the actor's scope; missing and forbidden are both 404."""
+    found = (
+        files_for(actor).select_related("district").filter(pk=pk).first()
+        if 0 < pk < 2**63
+        else None
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def districts_for(actor: Actor) -> QuerySet[Org]:
+    """The districts and counties (level 2) where the actor sets minimum-living lines."""
+    return orgs_for(actor, Perm.AID_MANAGE).filter(level=2).order_by("code")

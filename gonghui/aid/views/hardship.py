@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
@@ -29,48 +29,17 @@ from gonghui.aid.forms.hardship import (
     SpotCheckForm,
 )
 from gonghui.aid.models import HardshipFile, HouseholdMember, LivingLine, SpotCheck
+from gonghui.aid.selectors import districts_for, file_get_for, files_for
 from gonghui.aid.services import hardship
 from gonghui.core.http import request_user
 from gonghui.core.models import Org, User
 from gonghui.core.money import format_yuan
 from gonghui.core.pagination import CappedPaginator
 from gonghui.core.permissions import Perm
-from gonghui.core.scoping import Actor, actor_can, org_scope_q, orgs_for, require
+from gonghui.core.scoping import Actor, actor_can, orgs_for, require
 from gonghui.orgs.selectors import org_roots_for, union_choices, unions_for
 
 PAGE_SIZE = 50
-
-
-# --- Scoped reads -----------------------------------------------------------------------------
-
-
-def files_for(actor: Actor) -> QuerySet[HardshipFile]:
-    """Files of unions in the actor's hardship.manage scope, with the worker's name and
-    whether the file is on this year's spot-check list."""
-    worker = HouseholdMember.objects.filter(file=OuterRef("pk"), relation="self")
-    drawn = SpotCheck.objects.filter(file=OuterRef("pk"), year=timezone.localdate().year)
-    return (
-        HardshipFile.objects.filter(org_scope_q(actor, Perm.HARDSHIP_MANAGE))
-        .select_related("org")
-        .annotate(worker_name=Subquery(worker.values("name")[:1]), spot_checked=Exists(drawn))
-    )
-
-
-def file_get_for(actor: Actor, pk: int) -> HardshipFile:
-    """One file in the actor's scope; missing and forbidden are both 404."""
-    found = (
-        files_for(actor).select_related("district").filter(pk=pk).first()
-        if 0 < pk < 2**63
-        else None
-    )
-    if found is None:
-        raise Http404
-    return found
-
-
-def districts_for(actor: Actor) -> QuerySet[Org]:
-    """The districts and counties (level 2) where the actor sets minimum-living lines."""
-    return orgs_for(actor, Perm.AID_MANAGE).filter(level=2).order_by("code")
 
 
 def _top_orgs(actor: Actor) -> list[Org]:
