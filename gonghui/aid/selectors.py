@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -65,10 +65,19 @@ def campaign_get_for(actor: Actor, pk: int) -> Campaign:
     return campaign
 
 
+def _with_live_award(applications: QuerySet[Application]) -> QuerySet[Application]:
+    """Each application's uncancelled award fetched in one query for the whole list, so that
+    `live_award` and `application_status` read it without a query per row."""
+    live = Award.objects.filter(cancelled_at__isnull=True).select_related("batch")
+    return applications.prefetch_related(Prefetch("awards", queryset=live, to_attr="live_awards"))
+
+
 def applications_for(actor: Actor) -> QuerySet[Application]:
     """Applications of unions in the actor's scope (opening, reviewing or running aid)."""
-    return Application.objects.filter(_staff_q(actor)).select_related(
-        "campaign", "org", "district", "case", "case__reviewing_org"
+    return _with_live_award(
+        Application.objects.filter(_staff_q(actor)).select_related(
+            "campaign", "org", "district", "case", "case__reviewing_org"
+        )
     )
 
 
@@ -88,7 +97,7 @@ def application_get_for(actor: Actor, pk: int) -> Application:
 
 
 def my_applications(actor: Actor) -> QuerySet[Application]:
-    return (
+    return _with_live_award(
         Application.objects.filter(worker_user_id=actor.pk or 0)
         .select_related("campaign", "case", "case__reviewing_org", "org")
         .order_by("-created_at")
@@ -112,6 +121,9 @@ def application_status(application: Application) -> str:
 
 
 def live_award(application: Application) -> Award | None:
+    prefetched: list[Award] | None = getattr(application, "live_awards", None)
+    if prefetched is not None:
+        return prefetched[0] if prefetched else None
     return (
         Award.objects.filter(application=application, cancelled_at__isnull=True)
         .select_related("batch")

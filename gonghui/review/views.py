@@ -219,6 +219,7 @@ def publish(request: HttpRequest) -> HttpResponse:
         .select_related("org")
         .order_by("program", "pk")[:1000]
     )
+    labels = {code: str(spec.label) for code, spec in PROGRAMS.items()}
     form = PublishForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         chosen = [c for c in approved if c.pk in set(form.case_ids())]
@@ -251,4 +252,5 @@ def publish(request: HttpRequest) -> HttpResponse:
                 else:
                     messages.success(request, _("The public notice is published."))
                     return redirect("review:notice", pk=notice.pk)
-    return render(request, "review/publish.html", {"approved": approved, "form": form})
+    rows = [(case, labels.get(case.program, case.program)) for case in approved]
+    return render(request, "review/publish.html", {"approved": rows, "form": form})

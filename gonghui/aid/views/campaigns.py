@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from gonghui.aid import selectors
 from gonghui.aid.defaults import DEMO_OTHER_SCHEMES, DEMO_TIERS
 from gonghui.aid.forms.autumn import CampaignForm
-from gonghui.aid.models import Campaign
+from gonghui.aid.models import Campaign, SchoolStage
 from gonghui.aid.services import autumn
 from gonghui.core.models import Org, User
 from gonghui.core.money import format_yuan
@@ -57,7 +57,9 @@ def campaign_page(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "campaign": campaign,
         "figures": figures,
-        "tiers": campaign.tiers.order_by("on_file", "amount"),
+        "tiers": sorted(
+            campaign.tiers.all(), key=lambda t: (not t.on_file, SchoolStage.values.index(t.stage))
+        ),
         "district_budgets": campaign.districts.select_related("district"),
         "stage_chart": _chart(figures.by_stage),
         "status_chart": _chart([r for r in figures.by_status if r[1]]),
