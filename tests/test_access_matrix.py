@@ -193,6 +193,9 @@ API_RULES: dict[str, dict[str, int]] = {
         404, anonymous=401, city_admin=200, donghu_staff=200, factory_chair=200
     ),
     "/api/v1/orgs/{org_id}/children": rule(404, anonymous=401, city_admin=200, donghu_staff=200),
+    "/api/v1/aid/campaigns": rule(200, anonymous=401, courier_worker=404),
+    "/api/v1/aid/campaigns/{campaign_id}": rule(200, anonymous=401, courier_worker=404),
+    "/api/v1/aid/applications/mine": rule(404, anonymous=401, courier_worker=200),
 }
 # Every API operation and who may call it; test_api.py and orgs' tests prove each rule.
 API_OPERATIONS = {
@@ -202,6 +205,9 @@ API_OPERATIONS = {
     ("get", "/api/v1/members"): "member.view, scoped; masked",
     ("get", "/api/v1/members/{person_id}"): "member.view at one of the person's unions",
     ("get", "/api/v1/orgs/{org_id}/children"): "org.view at the org",
+    ("get", "/api/v1/aid/campaigns"): "aid staff (aid.manage, case.open or case.review)",
+    ("get", "/api/v1/aid/campaigns/{campaign_id}"): "aid staff of an org above or below it",
+    ("get", "/api/v1/aid/applications/mine"): "aid.apply: the worker's own applications",
 }
 IGNORED_NAMESPACES = {"admin", "api"}  # Django's admin (superusers only) and the API below
 
@@ -264,6 +270,7 @@ def _client(username: str, personas: dict[str, User]) -> Client:
 
 def _api_path(template: str, world: World) -> str:
     m: Membership = world["donghu_member"]  # type: ignore[assignment]
+    template = template.replace("{campaign_id}", str(world["campaign"].pk))  # type: ignore[attr-defined]
     return template.replace("{person_id}", str(m.person_id)).replace(
         "{org_id}",
         str(world["HH-DH"].pk),  # type: ignore[attr-defined]

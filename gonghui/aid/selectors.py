@@ -179,7 +179,7 @@ def campaign_figures(*, actor: Actor, campaign: Campaign) -> Figures:
         by_stage=[(str(label), stages.get(value, 0)) for value, label in SchoolStage.choices],
         by_status=[(str(label), states.get(value, 0)) for value, label in CaseState.choices],
         by_district=sorted(
-            ((names[pk], n, money.get(pk) or Decimal(0)) for pk, n in districts.items()),
+            ((names[pk], n, yuan(money.get(pk) or 0)) for pk, n in districts.items()),
             key=lambda row: -row[1],
         ),
         scoped=not whole,

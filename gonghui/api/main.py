@@ -13,6 +13,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
+from gonghui.aid.api import router as aid_router
 from gonghui.core.api import router as core_router
 from gonghui.core.services import api_token_authenticate
 from gonghui.orgs.api import router as orgs_router
@@ -70,3 +71,4 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 api.add_router("/v1/", core_router)
 api.add_router("/v1/", orgs_router)
+api.add_router("/v1/", aid_router)

@@ -51,6 +51,20 @@ def batch_create(*, actor: User, campaign: Campaign) -> PaymentBatch:
         .order_by("pk")
     )
     if not awards:
+        waiting = Award.objects.filter(
+            campaign=campaign,
+            cancelled_at__isnull=True,
+            application__case__state__in=(CaseState.APPROVED, CaseState.UNDER_NOTICE),
+        ).count()
+        if waiting:
+            raise ValidationError(
+                _(
+                    "R6: %(n)d approved awards wait for their public notice to end; they are "
+                    "paid once it has."
+                )
+                % {"n": waiting},
+                code="notice_not_finished",
+            )
         raise ValidationError(_("No confirmed award is waiting for payment."))
     batch = PaymentBatch.objects.create(
         campaign=campaign,

@@ -266,10 +266,12 @@ def test_r12_paid_once_then_only_reversed(personas, orgs, world) -> None:  # typ
     apps = [application(personas["courier_worker"], world) for _ in range(3)]
     for app in apps:
         _through_city(personas, app)
+    with pytest.raises(ValidationError, match="R6：3 笔已批准的资助正在等待公示结束"):
+        payments.batch_create(actor=personas["city_admin"], campaign=world)
     _confirm(personas, orgs, apps[:2])
     batch = payments.batch_create(actor=personas["city_admin"], campaign=world)
     assert (batch.count, batch.total) == (2, Decimal(10_000))
-    with pytest.raises(ValidationError, match="没有待发放"):
+    with pytest.raises(ValidationError, match="R6：1 笔"):  # the third is not on a notice
         payments.batch_create(actor=personas["city_admin"], campaign=world)
     payments.batch_mark_paid(actor=personas["city_admin"], batch=batch, bank_reference="ICBC-1")
     award = Award.objects.get(application=apps[0])
