@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import random
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -181,7 +182,7 @@ def hardship_file_open(
         district=district, year=year, income=income, finances=finances, size=len(cleaned)
     )
     file = HardshipFile.objects.create(
-        number=f"tmp-{timezone.now().timestamp()}-{random.random()}",  # noqa: S311  # replaced below
+        number=f"tmp{uuid.uuid4().hex[:20]}",  # replaced below, once the file has its id
         org=org,
         district=district,
         annual_income=income,

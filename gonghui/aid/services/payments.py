@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import uuid
 from decimal import Decimal
 
 import openpyxl
@@ -69,7 +70,7 @@ def batch_create(*, actor: User, campaign: Campaign) -> PaymentBatch:
     batch = PaymentBatch.objects.create(
         campaign=campaign,
         org=campaign.org,
-        number=f"tmp-{timezone.now().timestamp()}",
+        number=f"tmp{uuid.uuid4().hex[:20]}",  # replaced below, once the batch has its id
         total=sum((a.amount for a in awards), Decimal(0)),
         count=len(awards),
         created_by=actor,
