@@ -217,6 +217,23 @@ def payable(actor: Actor, campaign: Campaign) -> AwardQuerySet:
     )
 
 
+def awards_before_notice_ends(actor: Actor, campaign: Campaign) -> dict[str, int]:
+    """Live awards in the actor's scope that are approved but not yet payable (R6), counted
+    by where they stand: "approved" (to be put under notice) and "under_notice"."""
+    counts = dict(
+        Award.objects.filter(
+            org_scope_q(actor, Perm.AID_MANAGE, field="application__org"),
+            campaign=campaign,
+            cancelled_at__isnull=True,
+            application__case__state__in=(CaseState.APPROVED, CaseState.UNDER_NOTICE),
+        )
+        .values_list("application__case__state")
+        .annotate(n=Count("pk"))
+        .values_list("application__case__state", "n")
+    )
+    return {state: counts.get(state, 0) for state in (CaseState.APPROVED, CaseState.UNDER_NOTICE)}
+
+
 def donors_for(actor: Actor) -> QuerySet[Donor]:
     return (
         Donor.objects.filter(org_scope_q(actor, Perm.AID_MANAGE))

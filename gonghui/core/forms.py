@@ -71,6 +71,16 @@ def _pad(value: str) -> str:
     return f"{y}-{int(m):02d}-{int(d):02d}"
 
 
+class DateInput(forms.DateInput):
+    """The browser's date picker. Its value is always ISO: a date box cannot read the
+    localised 2026/11/01, and would show empty."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
 class CalendarYearForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     holidays = forms.CharField(
@@ -124,14 +134,14 @@ class WorkdayCalculatorForm(forms.Form):
     start = forms.DateField(
         label=_("Start date"),
         validators=[_in_range],
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     days = forms.IntegerField(label=_("Working days"), min_value=-366, max_value=366, initial=5)
     end = forms.DateField(
         label=_("End date (to count working days)"),
         required=False,
         validators=[_in_range],
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
 
     def clean(self) -> dict[str, Any]:
@@ -147,12 +157,8 @@ class AuditFilterForm(forms.Form):
     org = forms.ModelChoiceField(
         label=_("Organisation"), queryset=Org.objects.none(), required=False
     )
-    date_from = forms.DateField(
-        label=_("Start date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("End date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = forms.DateField(label=_("Start date"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("End date"), required=False, widget=DateInput())
 
 
 class OtpTokenForm(forms.Form):

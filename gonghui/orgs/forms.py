@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gonghui.core.forms import HoneypotField
+from gonghui.core.forms import DateInput, HoneypotField
 from gonghui.core.models import Org
 from gonghui.orgs.models import (
     ImportMode,
@@ -84,7 +84,7 @@ class RefuseForm(forms.Form):
 
 class TransferForm(forms.Form):
     to_org = forms.ModelChoiceField(label=_("Transfer to"), queryset=Org.objects.none())
-    on = forms.DateField(label=_("Effective date"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label=_("Effective date"), widget=DateInput())
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
 
 
@@ -98,9 +98,7 @@ class EndForm(forms.Form):
         ],
     )
     reason = forms.CharField(label=_("Reason"), max_length=500)
-    on = forms.DateField(
-        label=_("Effective date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    on = forms.DateField(label=_("Effective date"), required=False, widget=DateInput())
 
     def clean_on(self) -> Any:
         day = self.cleaned_data.get("on")

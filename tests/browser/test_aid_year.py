@@ -71,7 +71,7 @@ def documents(tmp_path: Path) -> dict[str, Path]:
 
 
 @pytest.fixture
-def clock() -> Iterator[time_machine.Coordinates]:
+def clock() -> Iterator[time_machine.Traveller]:
     with time_machine.travel(at(PUBLISHED, 9), tick=True) as traveller:
         yield traveller
 
@@ -86,14 +86,14 @@ def _figure(visit: Visit, campaign: Campaign, name: str) -> str:
     return visit.page.get_by_test_id(name).inner_text().strip()
 
 
-def test_the_golden_autumn_year(  # noqa: PLR0915  # one story, told in order
+def test_the_golden_autumn_year(
     phone: Visit,
     desk: Visit,
     personas: dict[str, User],
     orgs: dict[str, Org],
     campaign: Campaign,
     documents: dict[str, Path],
-    clock: time_machine.Coordinates,
+    clock: time_machine.Traveller,
 ) -> None:
     # --- The courier applies for his son on his phone -------------------------------------
     student_id = resident_id(dt.date(2007, 9, 1))

@@ -40,6 +40,8 @@ def test_city_admin_logs_in_and_sees_the_admin_menu(desk: Visit, personas: dict[
         "入会申请",
         "花名册导入",
         "审核",
+        "金秋助学",
+        "困难职工档案",
         "工作日历",
         "审计日志",
     ]
@@ -50,12 +52,12 @@ def test_city_admin_logs_in_and_sees_the_admin_menu(desk: Visit, personas: dict[
     desk.screenshot("audit-city-admin")
 
 
-def test_worker_sees_only_home_on_a_phone(phone: Visit, personas: dict[str, User]) -> None:
+def test_worker_sees_home_membership_and_aid_on_a_phone(phone: Visit, personas: dict[str, User]) -> None:
     phone.login("courier_worker", DEMO_PASSWORD)
     phone.check()
     phone.page.get_by_role("button", name="显示菜单").click()
     phone.page.locator("#main-nav.show").wait_for()
-    assert _menu(phone) == ["首页", "我的会籍"]
+    assert _menu(phone) == ["首页", "我的会籍", "我的助学申请"]
     phone.screenshot("home-worker-phone")
     phone.goto("/audit/")
     assert phone.page.get_by_role("heading", name="页面不存在").is_visible()

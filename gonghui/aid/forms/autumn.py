@@ -17,9 +17,11 @@ from gonghui.aid.models import (
     SchoolType,
 )
 from gonghui.aid.services import autumn
+from gonghui.core.forms import DateInput
 from gonghui.core.models import Org
 
 ACCEPT = {"accept": "application/pdf,image/png,image/jpeg"}
+# A date input takes ISO dates only; the Chinese locale's 2026/11/01 would show it empty.
 DOCUMENT_HELP = _("PDF, PNG or JPEG, at most 5 MB; a phone photo will do.")
 
 
@@ -31,9 +33,16 @@ class ApplicationForm(forms.Form):
     )
     student_name = forms.CharField(label=_("Student's name"), max_length=40)
     student_id_number = forms.CharField(
-        label=_("Student's resident ID number"), max_length=18, min_length=18
+        label=_("Student's resident ID number"),
+        max_length=18,
+        min_length=18,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
-    stage = forms.ChoiceField(label=_("School stage this autumn"), choices=SchoolStage.choices)
+    # No stage is chosen for the applicant: a default would be sent unread.
+    stage = forms.ChoiceField(
+        label=_("School stage this autumn"),
+        choices=[("", _("Choose the stage")), *SchoolStage.choices],
+    )
     school = forms.CharField(label=_("School"), max_length=80)
     school_type = forms.ChoiceField(
         label=_("Kind of school or programme"), choices=SchoolType.choices
@@ -45,6 +54,7 @@ class ApplicationForm(forms.Form):
         label=_("Mobile phone"),
         regex=r"^1\d{10}$",
         error_messages={"invalid": _("Enter an 11-digit mobile number.")},
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
     )
     account_holder = forms.CharField(label=_("Account holder"), max_length=40)
     bank = forms.CharField(label=_("Bank and branch"), max_length=60)
@@ -52,6 +62,7 @@ class ApplicationForm(forms.Form):
         label=_("Bank card number"),
         regex=r"^[\d ]{12,30}$",
         error_messages={"invalid": _("Enter the card number: 12 to 30 digits.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     admission = forms.FileField(
         label=DocumentKind.ADMISSION.label,
@@ -128,17 +139,19 @@ class CheckForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") in ("send_back", "reject") and not data.get("reason", "").strip():
+            self.add_error("reason", _("Give the reason; the applicant will see it."))
+        return data
+
 
 class CampaignForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=120)
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     budget = forms.DecimalField(label=_("Budget (yuan)"), min_value=1, decimal_places=2)
-    opens_on = forms.DateField(
-        label=_("Applications open"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    closes_on = forms.DateField(
-        label=_("Applications close"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    opens_on = forms.DateField(label=_("Applications open"), widget=DateInput())
+    closes_on = forms.DateField(label=_("Applications close"), widget=DateInput())
     other_schemes = forms.CharField(
         label=_("Other aid schemes that exclude a student (one per line)"),
         required=False,
@@ -208,7 +221,14 @@ class CampaignForm(forms.Form):
 
 
 class BankReferenceForm(forms.Form):
-    bank_reference = forms.CharField(label=_("Bank's reference for the payment"), max_length=60)
+    bank_reference = forms.CharField(
+        label=_("Bank's reference for the payment"),
+        max_length=60,
+        help_text=_(
+            "From the bank's confirmation of the transfer. Once paid, an award is corrected "
+            "only by a reversal."
+        ),
+    )
 
 
 class ReverseForm(forms.Form):
@@ -220,7 +240,7 @@ class ReverseForm(forms.Form):
 
 
 class DonorForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=80)
+    name = forms.CharField(label=_("Name of the firm or person"), max_length=80)
     kind = forms.ChoiceField(label=_("Kind"), choices=DonorKind.choices)
     contact = forms.CharField(label=_("Contact"), max_length=80, required=False)
     pledged = forms.DecimalField(
@@ -234,6 +254,16 @@ class PairingForm(forms.Form):
         label=_("Support a year (yuan)"), min_value=0, decimal_places=2, required=False
     )
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, students: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.students = students
+        # No student is chosen for the user: pairing the first in the list by a slip is worse
+        # than being asked to choose.
+        self.fields["application"].choices = [  # type: ignore[attr-defined]
+            ("", _("Choose a student")),
+            *students,
+        ]
 
 
 class OfferForm(forms.Form):

@@ -23,6 +23,7 @@ from gonghui.core.models import Org, User
 from gonghui.core.money import format_yuan
 from gonghui.core.permissions import Perm
 from gonghui.core.scoping import actor_can, grants_for
+from gonghui.review.models import CaseState
 
 
 def _chart(rows: list[tuple[str, int]]) -> dict[str, list[Any]]:
@@ -54,12 +55,21 @@ def campaign_page(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = selectors.campaign_get_for(actor, pk)
     figures = selectors.campaign_figures(actor=actor, campaign=campaign)
     manage = actor_can(actor, Perm.AID_MANAGE, campaign.org)
+    amounts = {(t.stage, t.on_file): t.amount for t in campaign.tiers.all()}
+    waiting = selectors.awards_before_notice_ends(actor, campaign) if manage else {}
     context = {
         "campaign": campaign,
         "figures": figures,
-        "tiers": sorted(
-            campaign.tiers.all(), key=lambda t: (not t.on_file, SchoolStage.values.index(t.stage))
-        ),
+        # Laid out as the campaign form lays it out: a stage a row, on file and off file.
+        "tier_rows": [
+            (label, amounts.get((stage, True)), amounts.get((stage, False)))
+            for stage, label in SchoolStage.choices
+        ],
+        # Approved awards are paid only after their public notice (R6): the federation is
+        # told here, with the way to publish one.
+        "to_publish": waiting.get(CaseState.APPROVED, 0),
+        "on_notice": waiting.get(CaseState.UNDER_NOTICE, 0),
+        "can_publish": actor_can(actor, Perm.CASE_REVIEW, campaign.org),
         "district_budgets": campaign.districts.select_related("district"),
         "stage_chart": _chart(figures.by_stage),
         "status_chart": _chart([r for r in figures.by_status if r[1]]),

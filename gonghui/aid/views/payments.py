@@ -58,11 +58,13 @@ def batches(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("aid:batch", pk=batch.pk)
         return redirect("aid:batches", pk=campaign.pk)
     payable = selectors.payable(actor, campaign)
+    waiting = selectors.awards_before_notice_ends(actor, campaign)
     context = {
         "campaign": campaign,
         "batches": selectors.batches_for(actor, campaign),
         "payable_count": payable.count(),
         "payable_total": payable.net(),
+        "before_notice_ends": sum(waiting.values()),
     }
     return render(request, "aid/batches.html", context)
 
@@ -187,8 +189,9 @@ def donor_page(request: HttpRequest, pk: int) -> HttpResponse:
     """A donor, the students paired with it one-to-one, and its jobs and internships."""
     actor: User = request.user  # type: ignore[assignment]  # login_required
     donor = selectors.donor_get_for(actor, pk)
-    pairing_form = PairingForm(request.POST if "pair" in request.POST else None)
-    pairing_form.fields["application"].choices = _aided_choices(actor)  # type: ignore[attr-defined]
+    pairing_form = PairingForm(
+        request.POST if "pair" in request.POST else None, students=_aided_choices(actor)
+    )
     offer_form = OfferForm(request.POST if "offer" in request.POST else None)
     if request.method == "POST":
         try:
