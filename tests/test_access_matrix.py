@@ -144,6 +144,7 @@ MATRIX: dict[str, tuple[Args, dict[str, int]]] = {
     "aid:apply_for": (no_args, STAFF),
     "aid:application": (application, COURIER_CASE),
     "aid:document": (document, COURIER_CASE),
+    "aid:amend": (application, COURIER_CASE),
     "aid:batch": (nowhere_int, rule(404)),
     "aid:batch_xlsx": (nowhere_int, rule(404)),
     "aid:award_reverse": (nowhere_int, POST_ONLY),

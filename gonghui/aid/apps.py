@@ -17,6 +17,7 @@ class AidConfig(AppConfig):
                 label=_("Golden-autumn student aid"),
                 notice_days=5,
                 on_decision=autumn.on_decision,
+                public_label=autumn.case_label,
                 self_open=True,
                 detail_url=lambda case: f"/aid/applications/{case.object_id}/",
             )

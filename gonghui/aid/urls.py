@@ -16,6 +16,7 @@ urlpatterns = [
     path("applications/", applications.application_list, name="applications"),
     path("applications/new/", applications.apply_for, name="apply_for"),
     path("applications/<int:pk>/", applications.application_page, name="application"),
+    path("applications/<int:pk>/amend/", applications.amend, name="amend"),
     path("documents/<int:pk>/", applications.document, name="document"),
     path("batches/<int:pk>/", payments.batch_page, name="batch"),
     path("batches/<int:pk>/bank.xlsx", payments.batch_xlsx, name="batch_xlsx"),

@@ -52,7 +52,9 @@ def test_city_admin_logs_in_and_sees_the_admin_menu(desk: Visit, personas: dict[
     desk.screenshot("audit-city-admin")
 
 
-def test_worker_sees_home_membership_and_aid_on_a_phone(phone: Visit, personas: dict[str, User]) -> None:
+def test_worker_sees_home_membership_and_aid_on_a_phone(
+    phone: Visit, personas: dict[str, User]
+) -> None:
     phone.login("courier_worker", DEMO_PASSWORD)
     phone.check()
     phone.page.get_by_role("button", name="显示菜单").click()

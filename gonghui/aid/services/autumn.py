@@ -371,10 +371,102 @@ def application_submit(
     return application
 
 
+AMENDABLE = (CaseState.DRAFT, CaseState.SENT_BACK)
+
+
+@transaction.atomic
+def application_amend(
+    *,
+    actor: User,
+    application: Application,
+    data: StudentData,
+    documents: Mapping[str, UploadedFile],
+) -> Application:
+    """Corrects a draft or an application sent back (R5): the worker or their union fixes what
+    the reason said and may replace documents; the union then checks and submits it again.
+    The same refusals apply; the application window no longer does."""
+    app = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("campaign", "case", "org")
+        .get(pk=application.pk)
+    )
+    own = actor.pk is not None and actor.pk == app.worker_user_id
+    if not (own or actor_can(actor, Perm.CASE_OPEN, app.org)):
+        raise PermissionDenied
+    if app.case is None or app.case.state not in AMENDABLE:
+        raise ValidationError(_("Only a draft or an application sent back can be corrected."))
+    student_number = resident_id_validate(data.student_id_number)
+    student_hash = lookup_hash(student_number)
+    problems = refusals(
+        campaign=app.campaign,
+        worker_hash=app.worker_hash,
+        student_hash=student_hash,
+        stage=data.stage,
+        school_type=data.school_type,
+        other_scheme=data.other_scheme,
+        exclude_application=app.pk,
+        check_window=False,
+    )
+    kinds = {}
+    for kind, upload in documents.items():
+        try:
+            kinds[kind] = upload_check(upload)
+        except ValidationError as exc:
+            problems.extend(exc.messages)
+    if problems:
+        raise ValidationError(problems, code="refused")
+    before = {"stage": app.stage, "school": app.school, "school_type": app.school_type}
+    app.student_name = data.student_name.strip()
+    app.student_id_number = student_number
+    app.student_hash = student_hash
+    app.stage = data.stage
+    app.school = data.school.strip()
+    app.school_type = data.school_type
+    app.phone = data.phone.strip()
+    app.account_holder = data.account_holder.strip()
+    app.bank = data.bank.strip()
+    app.account_number = "".join(data.account_number.split())
+    try:
+        with transaction.atomic():
+            app.save()
+    except IntegrityError as exc:
+        raise ValidationError(
+            _("R11: this student already has an application or award this year, in this city."),
+            code="second_award",
+        ) from exc
+    for kind, upload in documents.items():
+        ApplicationDocument.objects.update_or_create(
+            application=app,
+            kind=kind,
+            defaults={"file": upload, "content_kind": kinds[kind], "uploaded_at": timezone.now()},
+        )
+    audit_record(
+        actor=actor,
+        action="aid.application_amend",
+        org=app.org,
+        obj=app,
+        before=before,
+        after={
+            "stage": app.stage,
+            "school": app.school,
+            "school_type": app.school_type,
+            "documents": sorted(documents),
+        },
+    )
+    return app
+
+
 def public_label(application: Application) -> str:
     """How the application shows on a public notice: masked, never an ID number (R6)."""
     stage = SchoolStage(application.stage).label
     return f"{mask_name(application.student_name)} · {application.district.name} · {stage}"
+
+
+def case_label(case: ReviewCase) -> str:
+    """The public notice's line for a case: from the application as it is now, so that a
+    corrected name shows corrected."""
+    application = Application.objects.select_related("district").get(pk=int(case.object_id))
+    return public_label(application)
 
 
 def application_forward(*, actor: User, application: Application) -> ReviewCase:

@@ -14,7 +14,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from gonghui.aid import selectors
 from gonghui.aid.forms.autumn import ApplicationForm, CheckForm, OnBehalfForm
-from gonghui.aid.models import Application, ApplicationDocument, Campaign, SchoolStage
+from gonghui.aid.models import (
+    Application,
+    ApplicationDocument,
+    Campaign,
+    DocumentKind,
+    SchoolStage,
+)
 from gonghui.aid.services import autumn
 from gonghui.core.models import User
 from gonghui.core.pagination import CappedPaginator
@@ -98,6 +104,73 @@ def apply_for(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def amend(request: HttpRequest, pk: int) -> HttpResponse:
+    """The worker or the union corrects a draft or an application sent back; documents are
+    replaced only where a new file is chosen."""
+    actor: User = request.user  # type: ignore[assignment]  # login_required
+    application = selectors.application_get_for(actor, pk)
+    own = actor.pk == application.worker_user_id
+    case = application.case
+    if not (own or actor_can(actor, Perm.CASE_OPEN, application.org)):
+        raise Http404
+    if case is None or case.state not in autumn.AMENDABLE:
+        messages.error(request, _("Only a draft or an application sent back can be corrected."))
+        return redirect("aid:application", pk=application.pk)
+    initial = {
+        "campaign": application.campaign_id,
+        "student_name": application.student_name,
+        "student_id_number": application.student_id_number,
+        "stage": application.stage,
+        "school": application.school,
+        "school_type": application.school_type,
+        "phone": application.phone,
+        "account_holder": application.account_holder,
+        "bank": application.bank,
+        "account_number": application.account_number,
+    }
+    form = ApplicationForm(
+        request.POST or None,
+        request.FILES or None,
+        campaigns=[application.campaign],
+        initial=initial,
+    )
+    for kind in DocumentKind.values:
+        form.fields[kind].required = False
+        form.fields[kind].help_text = _("Choose a file only to replace the one sent before.")
+    if request.method == "POST" and form.is_valid():
+        try:
+            autumn.application_amend(
+                actor=actor,
+                application=application,
+                data=form.student_data(),
+                documents=form.documents(),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request, _("The corrections are saved; the union checks the application again.")
+            )
+            return redirect("aid:application", pk=application.pk)
+    if request.method == "GET" and not own:
+        audit_record(
+            actor=actor,
+            action="aid.application_read_full",
+            org=application.org,
+            obj=application,
+        )
+    context = {
+        "form": form,
+        "campaigns": [application.campaign],
+        "application": application,
+        "amend": True,
+        "on_behalf": False,
+    }
+    return render(request, "aid/apply.html", context)
+
+
+@login_required
 @require_POST
 def apply_check(request: HttpRequest) -> HttpResponse:
     """The refusals that would stop this application, shown as the form is filled in (htmx),
@@ -106,13 +179,18 @@ def apply_check(request: HttpRequest) -> HttpResponse:
     if not (actor_can(actor, Perm.AID_APPLY) or actor_can(actor, Perm.CASE_OPEN)):
         raise Http404
     problems: list[str] = []
+    amending: Application | None = None
+    if (request.POST.get("application") or "").isdigit():  # a correction: not a second one
+        amending = selectors.application_get_for(actor, int(request.POST["application"]))
     campaign = Campaign.objects.filter(pk=request.POST.get("campaign") or 0).first()
     try:
         student = resident_id_validate(request.POST.get("student_id_number", ""))
     except ValidationError:
         student = None
     worker_hash = ""
-    if request.POST.get("worker_id_number"):
+    if amending is not None:
+        worker_hash = amending.worker_hash
+    elif request.POST.get("worker_id_number"):
         try:
             worker_hash = lookup_hash(resident_id_validate(request.POST["worker_id_number"]))
         except ValidationError as exc:
@@ -128,6 +206,8 @@ def apply_check(request: HttpRequest) -> HttpResponse:
             stage=request.POST["stage"],
             school_type=request.POST.get("school_type", ""),
             other_scheme=request.POST.get("other_scheme", ""),
+            exclude_application=amending.pk if amending else None,
+            check_window=amending is None,
         )
         ready = True
     else:
@@ -233,6 +313,14 @@ def application_page(request: HttpRequest, pk: int) -> HttpResponse:
         else []
     )
     staff = selectors.is_aid_staff(actor) and actor.pk != application.worker_user_id
+    can_amend = (
+        case is not None
+        and case.state in autumn.AMENDABLE
+        and (
+            actor.pk == application.worker_user_id
+            or actor_can(actor, Perm.CASE_OPEN, application.org)
+        )
+    )
     context = {
         "application": application,
         "case": case,
@@ -242,6 +330,7 @@ def application_page(request: HttpRequest, pk: int) -> HttpResponse:
         "student_id": mask_id_number(application.student_id_number),
         "account": mask_id_number(application.account_number),
         "problems": problems,
+        "can_amend": can_amend,
         "can_check": can_check,
         "form": form,
         "staff": staff,
