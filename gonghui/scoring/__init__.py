@@ -1,0 +1,1 @@
+"""Scoring: the ONE mechanism by which Gonghui judges anything (rubrics, marks, ranks, prizes)."""
