@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import time
 import uuid
 from decimal import Decimal
 
@@ -33,6 +34,11 @@ from gonghui.core.scoping import actor_can, org_scope_q
 from gonghui.core.services import audit_record
 from gonghui.review.models import CaseState
 
+# R12's guard for payment: the awards are locked while a batch takes them. Only the
+# concurrency test turns it off (and widens the gap) to show two batches claiming one award.
+BATCH_LOCK = True
+RACE_WINDOW = 0.0
+
 
 @transaction.atomic
 def batch_create(*, actor: User, campaign: Campaign) -> PaymentBatch:
@@ -40,9 +46,9 @@ def batch_create(*, actor: User, campaign: Campaign) -> PaymentBatch:
     batch. The awards are locked first, so two batches made at once never share one."""
     if not actor_can(actor, Perm.AID_MANAGE, campaign.org):
         raise PermissionDenied
+    candidates = Award.objects.select_for_update(of=("self",)) if BATCH_LOCK else Award.objects
     awards = list(
-        Award.objects.select_for_update()
-        .filter(
+        candidates.filter(
             campaign=campaign,
             cancelled_at__isnull=True,
             batch__isnull=True,
@@ -51,6 +57,8 @@ def batch_create(*, actor: User, campaign: Campaign) -> PaymentBatch:
         .filter(org_scope_q(actor, Perm.AID_MANAGE, field="application__org"))
         .order_by("pk")
     )
+    if RACE_WINDOW:
+        time.sleep(RACE_WINDOW)
     if not awards:
         waiting = Award.objects.filter(
             campaign=campaign,
