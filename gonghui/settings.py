@@ -157,6 +157,18 @@ TASKS = {
 
 # --- Notifications: the outbox's channels (in-app needs none; add SMS or WeChat backends) -----
 NOTIFY_BACKENDS = env_list("NOTIFY_BACKENDS", "gonghui.core.notify.ConsoleBackend")
+# Links in SMS and WeChat messages point here (https://gonghui.example.org).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# gonghui.core.notify_channels.SmsGatewayBackend: an HTTP SMS gateway taking JSON
+# {"phone", "text"} with a bearer token (the federation's own or its carrier's).
+SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
+SMS_SIGNATURE = os.environ.get("SMS_SIGNATURE", "【工会服务平台】")
+# gonghui.core.notify_channels.WeChatTemplateBackend: the official account's template messages.
+WECHAT_APPID = os.environ.get("WECHAT_APPID", "")
+WECHAT_SECRET = os.environ.get("WECHAT_SECRET", "")
+WECHAT_TEMPLATE_ID = os.environ.get("WECHAT_TEMPLATE_ID", "")
+WECHAT_API_BASE = os.environ.get("WECHAT_API_BASE", "https://api.weixin.qq.com").rstrip("/")
 
 # --- Authentication -----------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

@@ -93,6 +93,7 @@ MATRIX: dict[str, tuple[Args, dict[str, int]]] = {
     "core:account": (no_args, rule(200)),
     "core:password_change": (no_args, rule(200)),
     "core:totp_start": (no_args, POST_ONLY),
+    "core:mobile_set": (no_args, POST_ONLY),
     "core:totp_confirm": (no_args, POST_ONLY),
     "core:totp_remove": (no_args, POST_ONLY),
     "core:audit": (no_args, rule(404, city_admin=200)),
@@ -176,6 +177,7 @@ POST_MATRIX: dict[str, tuple[Args, dict[str, int]]] = {
         rule(404, city_admin=302, donghu_staff=302, factory_chair=302),
     ),
     "orgs:member_export": (no_args, STAFF),
+    "core:mobile_set": (no_args, rule(302)),
     # --- aid: golden autumn (POST) ---
     "aid:apply_check": (no_args, rule(200)),
     "aid:award_reverse": (nowhere_int, rule(404)),

@@ -20,6 +20,10 @@ class User(AbstractUser):
     """A person who logs in. Their personal record (ID number, employer) lives in `orgs`."""
 
     display_name = models.CharField(_("display name"), max_length=60, blank=True)
+    # Where the SMS and WeChat notification channels reach the person, when a deployment
+    # configures them (gonghui/core/notify_channels.py); empty means in-app only.
+    mobile = models.CharField(_("mobile for notifications"), max_length=20, blank=True)
+    wechat_openid = models.CharField(_("WeChat openid"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("user")

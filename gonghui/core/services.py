@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 import secrets
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -277,6 +278,25 @@ def totp_device_confirm(*, actor: User, token: str) -> bool:
     device.save(update_fields=["confirmed"])
     audit_record(actor=actor, action="totp.enable", obj=actor)
     return True
+
+
+@transaction.atomic
+def user_mobile_set(*, actor: User, mobile: str) -> User:
+    """The mobile number the SMS channel reaches the person at; empty stops SMS."""
+    mobile = "".join(mobile.split())
+    if mobile and not re.fullmatch(r"1\d{10}", mobile):
+        raise ValidationError(_("Enter an 11-digit mobile number."))
+    before = {"mobile": bool(actor.mobile)}
+    actor.mobile = mobile
+    actor.save(update_fields=["mobile"])
+    audit_record(
+        actor=actor,
+        action="user.mobile_set",
+        obj=actor,
+        before=before,
+        after={"mobile": bool(mobile)},
+    )
+    return actor
 
 
 @transaction.atomic

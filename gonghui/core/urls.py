@@ -11,6 +11,7 @@ urlpatterns = [
     path("login/code/", auth.login_otp, name="login_otp"),
     path("logout/", LogoutView.as_view(), name="logout"),
     path("account/", auth.account, name="account"),
+    path("account/mobile/", auth.mobile_set, name="mobile_set"),
     path("account/password/", auth.PasswordChange.as_view(), name="password_change"),
     path("account/two-factor/start/", auth.totp_start, name="totp_start"),
     path("account/two-factor/confirm/", auth.totp_confirm, name="totp_confirm"),

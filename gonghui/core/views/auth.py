@@ -12,6 +12,7 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import PasswordChangeView
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -122,6 +123,20 @@ def account(request: HttpRequest) -> HttpResponse:
         "form": OtpTokenForm(),
     }
     return render(request, "core/account.html", context)
+
+
+@login_required
+@require_POST
+def mobile_set(request: HttpRequest) -> HttpResponse:
+    """Where SMS notifications reach the person (when the deployment sends SMS)."""
+    user: User = request.user  # type: ignore[assignment]  # login_required
+    try:
+        services.user_mobile_set(actor=user, mobile=request.POST.get("mobile", "")[:20])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Saved: notifications reach you there."))
+    return redirect("core:account")
 
 
 @login_required
