@@ -128,6 +128,7 @@ MATRIX: dict[str, tuple[Args, dict[str, int]]] = {
         rule(404, city_admin=200),
     ),
     "review:objection_answer": (nowhere_int, POST_ONLY),
+    "review:objection_attachment": (nowhere_int, rule(404)),
     "review:waiting": (no_args, STAFF),
     "review:case": (nowhere_int, rule(404)),
     "review:bulk": (no_args, POST_ONLY),

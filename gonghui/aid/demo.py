@@ -36,6 +36,7 @@ from gonghui.aid.models import (
 from gonghui.aid.services.autumn import PROGRAM, public_label
 from gonghui.core.models import AuditEntry, Org, User
 from gonghui.core.personal_data import lookup_hash
+from gonghui.core.workdays import add_working_days
 from gonghui.orgs.demo import resident_id
 from gonghui.orgs.models import Membership
 from gonghui.review.models import (
@@ -101,6 +102,7 @@ def load(*, size: int = 20_000) -> None:
     with transaction.atomic():
         city = Org.objects.get(code="HH")
         admin = User.objects.get(username="city_admin")
+        clerk = _clerk()
         districts = {o.code: o for o in Org.objects.filter(code__in=LINES)}
         for code, monthly in LINES.items():
             for y in (year - 1, year):
@@ -109,10 +111,22 @@ def load(*, size: int = 20_000) -> None:
                 )
         rng = random.Random(445)
         workers = _workers(rng, 445 + sum(n for _s, n in PENDING) + 200)
-        files = _files(rng, workers[:600], districts, admin, year)
+        files = _files(rng, workers[:600], districts, clerk, year)
         campaign = _campaign(city, admin, year)
-        _applications(rng, campaign, workers, files, districts, admin)
+        _applications(rng, campaign, workers, files, districts, clerk)
         _donors(rng, city, campaign)
+
+
+def _clerk() -> User:
+    """Who the loaded history was entered by: not a demo login, so that every demo persona
+    may still decide the cases waiting for them (nobody decides their own case, R5)."""
+    clerk, created = User.objects.get_or_create(
+        username="demo_records", defaults={"display_name": "历史数据导入", "is_active": False}
+    )
+    if created:
+        clerk.set_unusable_password()
+        clerk.save(update_fields=["password"])
+    return clerk
 
 
 def _workers(rng: random.Random, count: int) -> list[Membership]:
@@ -282,14 +296,22 @@ def _applications(
                 by_union=rng.random() < 0.3,
                 live=state != CaseState.REJECTED,
                 created_by=admin,
-                created_at=timezone.make_aware(
-                    dt.datetime(campaign.year, 7, 1 + rng.randrange(30), 10)
-                ),
+                created_at=_applied_at(rng, campaign, state),
             )
         )
         states.append(state)
     apps = Application.objects.bulk_create(apps, batch_size=500)
     _cases(campaign, apps, states, districts, admin)
+
+
+def _applied_at(rng: random.Random, campaign: Campaign, state: str) -> dt.datetime:
+    """The aided applied in July; those still on their way came in over the last weeks, so
+    that some are overdue at their district (R7: the level above sees them)."""
+    if state == CaseState.CONFIRMED:
+        day = dt.date(campaign.year, 7, 1 + rng.randrange(30))
+    else:
+        day = timezone.localdate() - dt.timedelta(days=2 + rng.randrange(14))
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(10)))
 
 
 def _cases(
@@ -315,7 +337,9 @@ def _cases(
                 chain=[4, 2, 1],
                 level_index=1 if waiting else 0,
                 reviewing_org=app.district if waiting else None,
-                due=timezone.localdate() + dt.timedelta(days=5) if waiting else None,
+                due=add_working_days(app.created_at.date() + dt.timedelta(days=2), 5).date
+                if waiting
+                else None,
                 state=state,
                 reason=REASONS.get(state, ""),
                 created_at=app.created_at,

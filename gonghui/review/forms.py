@@ -44,7 +44,7 @@ class DecisionForm(forms.Form):
         widget=forms.HiddenInput,
     )
     reason = forms.CharField(
-        label=_("Reason (the applicant sees it)"),
+        label=_("Comment, or the reason the applicant sees"),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),

@@ -119,6 +119,12 @@ def objection_file(
         attachment=attachment or "",
         source_hash=address_hash(address),
     )
+    notify(
+        recipient=notice.published_by,
+        subject=_("An objection to the public notice: %(title)s") % {"title": notice.title},
+        body=objection.reason[:200],
+        url=f"/notices/{notice.pk}/objections/",
+    )
     audit_record(
         actor=None,
         action="review.objection",

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from gonghui.core.permissions import Perm
 from gonghui.core.scoping import Actor, grants_for, org_scope_q
-from gonghui.review.models import CaseState, ReviewCase, ReviewStep
+from gonghui.review.models import CaseState, Notice, NoticeState, ReviewCase, ReviewStep
 
 
 def cases_waiting_for(*, actor: Actor) -> QuerySet[ReviewCase]:
@@ -37,3 +37,25 @@ def cases_overdue_below(*, actor: Actor) -> QuerySet[ReviewCase]:
 
 def case_trail(*, case: ReviewCase) -> QuerySet[ReviewStep]:
     return case.steps.select_related("actor", "org").order_by("at", "pk")
+
+
+def notices_open_for(*, actor: Actor) -> QuerySet[Notice]:
+    """Open notices published by an org in the actor's case.review scope, with the number of
+    objections still to answer (R6: each is answered before the notice can confirm)."""
+    return (
+        Notice.objects.filter(org_scope_q(actor, Perm.CASE_REVIEW), state=NoticeState.OPEN)
+        .annotate(unanswered=Count("objections", filter=Q(objections__answered_at__isnull=True)))
+        .select_related("org")
+        .order_by("ends_on")
+    )
+
+
+def drafts_for(*, actor: Actor) -> QuerySet[ReviewCase]:
+    """Cases opened at the actor's unions (a worker applied) that wait for the union's check."""
+    return (
+        ReviewCase.objects.filter(
+            org_scope_q(actor, Perm.CASE_OPEN), state__in=(CaseState.DRAFT, CaseState.SENT_BACK)
+        )
+        .select_related("org")
+        .order_by("created_at")
+    )

@@ -135,9 +135,9 @@ def _advance(case: ReviewCase, index: int) -> None:
 
 
 @transaction.atomic
-def case_approve(*, actor: User, case: ReviewCase) -> ReviewCase:
-    """The level the case waits at approves; the top level's approval ends the climb (R5).
-    A level above cannot approve for the one below it."""
+def case_approve(*, actor: User, case: ReviewCase, reason: str = "") -> ReviewCase:
+    """The level the case waits at approves, with an optional comment kept on the trail; the
+    top level's approval ends the climb (R5). A level above cannot approve for the one below."""
     case = _locked(case)
     if case.state != CaseState.UNDER_REVIEW or case.reviewing_org is None:
         raise ValidationError(_("This case is not waiting for a decision."))
@@ -153,7 +153,7 @@ def case_approve(*, actor: User, case: ReviewCase) -> ReviewCase:
         case.due = None
     case.save()
     program_tell(case, Decision.APPROVE)
-    record_step(case, actor, org, Decision.APPROVE)
+    record_step(case, actor, org, Decision.APPROVE, reason.strip())
     if case.state == CaseState.APPROVED:
         notify(
             recipient=case.opener,

@@ -12,4 +12,9 @@ urlpatterns = [
     path("notices/<int:pk>/", views.public_notice, name="notice"),
     path("notices/<int:pk>/objections/", views.notice_objections, name="objections"),
     path("objections/<int:pk>/answer/", views.objection_answer, name="objection_answer"),
+    path(
+        "objections/<int:pk>/attachment/",
+        views.objection_attachment,
+        name="objection_attachment",
+    ),
 ]

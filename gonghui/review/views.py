@@ -3,12 +3,15 @@ the objections (R6)."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -16,8 +19,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from gonghui.core import ratelimit
 from gonghui.core.models import User
 from gonghui.core.permissions import Perm
-from gonghui.core.progress import progress_start
+from gonghui.core.progress import get_progress_for, progress_start
 from gonghui.core.scoping import actor_can, grants_for, org_scope_q, require
+from gonghui.core.uploads import upload_kind
 from gonghui.review import notices, selectors, services
 from gonghui.review.forms import (
     AnswerForm,
@@ -66,9 +70,15 @@ def public_notice(request: HttpRequest, pk: int) -> HttpResponse:
                     request, _("Your objection is received; the union will answer it.")
                 )
                 return redirect("review:notice", pk=notice.pk)
-    return render(
-        request, "review/notice.html", {"notice": notice, "entries": entries, "form": form}
-    )
+    staff = actor_can(request.user, Perm.CASE_REVIEW, notice.org)
+    context = {
+        "notice": notice,
+        "entries": entries,
+        "form": form,
+        "staff": staff,
+        "unanswered": notice.objections.filter(answered_at__isnull=True).count() if staff else 0,
+    }
+    return render(request, "review/notice.html", context)
 
 
 @login_required
@@ -77,12 +87,35 @@ def notice_objections(request: HttpRequest, pk: int) -> HttpResponse:
     notice = _notice(pk)
     if not actor_can(request.user, Perm.CASE_REVIEW, notice.org):
         raise Http404
-    objections = notice.objections.select_related("entry", "answered_by")
-    return render(
-        request,
-        "review/objections.html",
-        {"notice": notice, "objections": objections, "form": AnswerForm()},
+    objections = [
+        (o, AnswerForm(auto_id=f"id_{o.pk}_%s"))  # one form per objection, ids of its own
+        for o in notice.objections.select_related("entry", "answered_by")
+    ]
+    return render(request, "review/objections.html", {"notice": notice, "objections": objections})
+
+
+@login_required
+@require_http_methods(["GET"])
+def objection_attachment(request: HttpRequest, pk: int) -> FileResponse:
+    """An objection's attachment, for the staff who answer it."""
+    objection = (
+        Objection.objects.select_related("notice__org").filter(pk=pk).first()
+        if 0 < pk < 2**63
+        else None
     )
+    if (
+        objection is None
+        or not objection.attachment
+        or not actor_can(request.user, Perm.CASE_REVIEW, objection.notice.org)
+    ):
+        raise Http404
+    kind = upload_kind(objection.attachment)  # type: ignore[arg-type]  # a stored FieldFile
+    types = {"pdf": "application/pdf", "png": "image/png", "jpeg": "image/jpeg"}
+    response = FileResponse(
+        objection.attachment.open("rb"), content_type=types.get(kind or "", "application/pdf")
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required
@@ -126,14 +159,32 @@ def _case_for(actor: User, pk: int) -> ReviewCase:
     return case
 
 
+def _detail_url(case: ReviewCase) -> str:
+    """The program's own page for the case's subject, else the case page."""
+    spec = PROGRAMS.get(case.program)
+    if spec is not None and spec.detail_url is not None:
+        return spec.detail_url(case)
+    return reverse("review:case", args=[case.pk])
+
+
 @login_required
 @require_http_methods(["GET"])
 def waiting(request: HttpRequest) -> HttpResponse:
     """Cases waiting for the actor's level, and the overdue ones of the levels below."""
     require(request.user, Perm.CASE_REVIEW)
+    progress = None
+    try:
+        progress = get_progress_for(request.user, uuid.UUID(request.GET.get("progress", "")))
+    except (ValueError, Http404):
+        progress = None
     context = {
+        "progress": progress,
         "waiting": selectors.cases_waiting_for(actor=request.user)[:200],
         "overdue": selectors.cases_overdue_below(actor=request.user)[:200],
+        "notices": selectors.notices_open_for(actor=request.user)[:50],
+        "drafts": [
+            (case, _detail_url(case)) for case in selectors.drafts_for(actor=request.user)[:200]
+        ],
         "bulk": BulkForm(),
         "today": timezone.localdate(),
     }
@@ -150,7 +201,7 @@ def case_page(request: HttpRequest, pk: int) -> HttpResponse:
         decision, reason = form.cleaned_data["decision"], form.cleaned_data["reason"]
         try:
             if decision == "approve":
-                services.case_approve(actor=actor, case=case)
+                services.case_approve(actor=actor, case=case, reason=reason)
             elif decision == "reject":
                 services.case_reject(actor=actor, case=case, reason=reason)
             else:
@@ -203,7 +254,8 @@ def bulk_decide(request: HttpRequest) -> HttpResponse:
             form.cleaned_data["reason"],
         )
     )
-    return render(request, "review/bulk.html", {"progress": progress})
+    # A GET page shows the bar: when the work ends htmx reloads that page, never this POST.
+    return redirect(f"{reverse('review:waiting')}?progress={progress.pk}")
 
 
 @login_required

@@ -30,6 +30,7 @@ from gonghui.core.permissions import Perm
 from gonghui.core.personal_data import lookup_hash, resident_id_validate
 from gonghui.core.scoping import actor_can
 from gonghui.core.services import audit_record
+from gonghui.orgs.models import CURRENT_STATES, Membership
 
 SPOT_CHECK_SHARE = Decimal("0.30")  # at least 30% of open files a year
 
@@ -131,6 +132,15 @@ def _assess(
     return per_head, category
 
 
+def _member_under(id_number: str, org: Org) -> bool:
+    """Whether the person holds a current membership at `org` or a union below it."""
+    return Membership.objects.filter(
+        person__id_hash=lookup_hash(id_number),
+        state__in=CURRENT_STATES,
+        org__path__startswith=org.path,
+    ).exists()
+
+
 def _clean_members(members: Sequence[MemberData]) -> list[tuple[MemberData, str]]:
     if sum(1 for m in members if m.relation == Relation.SELF) != 1:
         raise ValidationError(_("A household lists the worker exactly once, as 'the worker'."))
@@ -163,6 +173,17 @@ def hardship_file_open(
     if not actor_can(actor, Perm.HARDSHIP_MANAGE, org):
         raise PermissionDenied
     cleaned = _clean_members(members)
+    worker = next(m for m, _n in cleaned if m.relation == Relation.SELF)
+    worker_number = next(n for m, n in cleaned if m.relation == Relation.SELF)
+    if not _member_under(worker_number, org):
+        raise ValidationError(
+            _(
+                "R8: a file is opened by the union where the worker is a member; %(name)s has "
+                "no current membership under %(org)s."
+            )
+            % {"name": worker.name, "org": org.name},
+            code="not_member",
+        )
     on_file = HouseholdMember.objects.filter(
         id_hash__in=[lookup_hash(n) for _m, n in cleaned], file_open=True
     ).select_related("file")

@@ -104,3 +104,12 @@ def application(
         documents=documents(),
         worker_id_number=worker_id_number,
     )
+
+
+def joins(union: Org, name: str, id_number: str) -> Person:
+    """Someone already known by ID (a child grown up, now at work) joins a union."""
+    from gonghui.orgs.services import membership_admit, person_create
+
+    person = person_create(actor=None, org=union, id_number=id_number, name=name)
+    membership_admit(actor=None, person=person, org=union, start_date=dt.date(2024, 7, 1))
+    return person

@@ -67,11 +67,12 @@ def household_filed_twice(
     monkeypatch.setattr(hardship, "_clean_members", checked_then_wait)
 
     def filing(actor: str, union: str) -> Callable[[], object]:
+        worker = member(Org.objects.get(code=union), "职工").person.id_number
         return lambda: hardship.hardship_file_open(
             actor=User.objects.get(username=actor),
             org=Org.objects.get(code=union),
             members=[
-                MemberData(f"{union}职工", "self", resident_id(), Decimal(12_000)),
+                MemberData(f"{union}职工", "self", worker, Decimal(12_000)),
                 MemberData("同一个孩子", "child", child),
             ],
             finances=Finances(),

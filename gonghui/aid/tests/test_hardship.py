@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from gonghui.aid.models import HardshipCheck, HouseholdMember, SpotCheck
 from gonghui.aid.services import hardship
 from gonghui.aid.services.hardship import Finances, MemberData
-from gonghui.aid.tests.factories import household_file, living_lines
+from gonghui.aid.tests.factories import household_file, joins, living_lines
 from gonghui.core.models import AuditEntry, Org, User
 from gonghui.orgs.tests.factories import member, resident_id
 
@@ -26,7 +26,9 @@ def lines(personas: dict[str, User], orgs: dict[str, Org]) -> None:
 
 
 def _household(worker_income: int, size: int = 3) -> list[MemberData]:
-    people = [MemberData("户主", "self", resident_id(), Decimal(worker_income))]
+    """A household whose worker is a member of the 东湖 factory union."""
+    worker = member(Org.objects.get(code="HH-DH-JD1-001"), "户主").person
+    people = [MemberData("户主", "self", worker.id_number, Decimal(worker_income))]
     people += [
         MemberData(f"家人{i}", "child", resident_id(dt.date(2010, 1, 1))) for i in range(size - 1)
     ]
@@ -86,6 +88,7 @@ def test_r08_a_household_member_cannot_be_on_a_second_file(personas, orgs, lines
     first = household_file(personas["factory_chair"], orgs["HH-DH-JD1-001"], worker)
     child = first.members.get(relation="child")
     # The child, now working in 西山, is put on a file there: refused by name and number.
+    joins(orgs["HH-XS-JD1-001"], "孩子", child.id_number)
     with pytest.raises(ValidationError, match=first.number):
         hardship.hardship_file_open(
             actor=personas["xishan_staff"],
@@ -100,7 +103,7 @@ def test_r08_a_household_member_cannot_be_on_a_second_file(personas, orgs, lines
         )
     # Once the file is closed, the household may be filed again.
     hardship.hardship_file_close(actor=personas["factory_chair"], file=first, reason="moved")
-    again = household_file(personas["xishan_staff"], orgs["HH-XS-JD1-001"], worker)
+    again = household_file(personas["factory_chair"], orgs["HH-DH-JD1-001"], worker)
     assert again.is_open and again.pk != first.pk
 
 
@@ -159,3 +162,15 @@ def test_spot_check_draws_at_least_30_percent_once_a_year(personas, orgs, lines)
     again = hardship.spot_check_draw(actor=personas["donghu_staff"], org=orgs["HH-DH"], year=2026)
     assert again == [] and SpotCheck.objects.filter(year=2026).count() == 3
     assert len(hardship.spot_check_draw(actor=chair, org=orgs["HH-DH-JD1-001"], year=2027)) == 3
+
+
+def test_r08_files_are_for_members_of_the_union(personas, orgs, lines) -> None:  # type: ignore[no-untyped-def]
+    stranger = MemberData("路人甲", "self", resident_id(), Decimal(10_000))
+    with pytest.raises(ValidationError, match="没有有效会籍"):
+        hardship.hardship_file_open(
+            actor=personas["factory_chair"],
+            org=orgs["HH-DH-JD1-001"],
+            members=[stranger],
+            finances=Finances(),
+        )
+    assert not HouseholdMember.objects.exists()

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from gonghui.aid.models import HardshipCheck, HardshipFile, LivingLine, SpotCheck
-from gonghui.aid.tests.factories import household_file, living_lines
+from gonghui.aid.tests.factories import household_file, joins, living_lines
 from gonghui.core.models import AuditEntry, Org, User
 from gonghui.orgs.tests.factories import member, resident_id
 
@@ -54,7 +54,12 @@ def _open_form(
 
 def _household(income: int = 28_800) -> list[tuple[str, str, str, int]]:
     return [
-        ("钱困难", "self", resident_id(), income),
+        (
+            "钱困难",
+            "self",
+            member(Org.objects.get(code="HH-DH-JD1-001"), "钱困难").person.id_number,
+            income,
+        ),
         ("钱配偶", "spouse", resident_id(dt.date(1991, 2, 2), "F"), 0),
         ("钱孩子", "child", resident_id(dt.date(2012, 3, 3)), 0),
     ]
@@ -114,6 +119,7 @@ def test_r08_a_member_already_on_file_is_refused_on_the_form(  # type: ignore[no
     first = household_file(personas["factory_chair"], orgs["HH-DH-JD1-001"], worker)
     child = first.members.get(relation="child")
     # The child, now working in 西山, is put on a file there.
+    joins(orgs["HH-XS-JD1-001"], "赵孩子", child.id_number)
     data = _open_form(orgs["HH-XS-JD1-001"], [("赵孩子", "self", child.id_number, 10_000)])
     body = client_for("xishan_staff").post("/aid/files/new/", data).content.decode()
     assert "R8" in body and first.number in body and "一户一档" in body
