@@ -109,7 +109,7 @@ def objection_attachment(request: HttpRequest, pk: int) -> FileResponse:
         or not actor_can(request.user, Perm.CASE_REVIEW, objection.notice.org)
     ):
         raise Http404
-    kind = upload_kind(objection.attachment)  # type: ignore[arg-type]  # a stored FieldFile
+    kind = upload_kind(objection.attachment)
     types = {"pdf": "application/pdf", "png": "image/png", "jpeg": "image/jpeg"}
     response = FileResponse(
         objection.attachment.open("rb"), content_type=types.get(kind or "", "application/pdf")
