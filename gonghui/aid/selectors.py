@@ -8,7 +8,9 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gonghui.aid.models import (
     Application,
@@ -104,6 +106,19 @@ def my_applications(actor: Actor) -> QuerySet[Application]:
     )
 
 
+# How an application's case state reads to workers and unions: one wording for the status
+# column, the filter and the charts.
+STATE_LABELS: dict[str, Promise] = {
+    CaseState.DRAFT: gettext_lazy("Waiting for the union's check"),
+    CaseState.UNDER_REVIEW: gettext_lazy("Under review"),
+    CaseState.SENT_BACK: gettext_lazy("Sent back to correct"),
+    CaseState.APPROVED: CaseState.APPROVED.label,
+    CaseState.UNDER_NOTICE: CaseState.UNDER_NOTICE.label,
+    CaseState.CONFIRMED: CaseState.CONFIRMED.label,
+    CaseState.REJECTED: CaseState.REJECTED.label,
+}
+
+
 def application_status(application: Application) -> str:
     """Where an application stands, in words the worker understands."""
     case = application.case
@@ -177,7 +192,7 @@ def campaign_figures(*, actor: Actor, campaign: Campaign) -> Figures:
         applications=apps.count(),
         aided=live.filter(application__case__state=CaseState.CONFIRMED).count(),
         by_stage=[(str(label), stages.get(value, 0)) for value, label in SchoolStage.choices],
-        by_status=[(str(label), states.get(value, 0)) for value, label in CaseState.choices],
+        by_status=[(str(label), states.get(value, 0)) for value, label in STATE_LABELS.items()],
         by_district=sorted(
             ((names[pk], n, yuan(money.get(pk) or 0)) for pk, n in districts.items()),
             key=lambda row: -row[1],

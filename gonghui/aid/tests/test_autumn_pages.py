@@ -276,7 +276,8 @@ def test_application_lists_take_the_same_queries_for_one_row_or_many(  # type: i
     for who, url in pages.items():
         with CaptureQueriesContext(connection) as queries:
             body = clients[who].get(url).content.decode()
-        assert body.count("等待工会审核") == 1 and len(queries) == few[who], who
+        rows = body.split("<tbody>")[-1] if who == "courier_chair" else body
+        assert rows.count("等待工会审核") == 1 and len(queries) == few[who], who
 
 
 # --- Campaign figures -----------------------------------------------------------------------

@@ -248,7 +248,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "rows": [(a, selectors.application_status(a)) for a in page.object_list],
         "campaigns": selectors.campaigns_for(actor)[:20],
-        "states": CaseState.choices,
+        "states": [(value, str(label)) for value, label in selectors.STATE_LABELS.items()],
         "stages": SchoolStage.choices,
         "chosen": {"campaign": campaign_id, "state": state, "stage": stage},
         "can_enter": actor_can(actor, Perm.CASE_OPEN),
