@@ -35,6 +35,7 @@ from gonghui.aid.models import (
 )
 from gonghui.aid.services.autumn import PROGRAM, public_label
 from gonghui.core.models import AuditEntry, Org, User
+from gonghui.core.money import format_yuan
 from gonghui.core.personal_data import lookup_hash
 from gonghui.core.workdays import add_working_days
 from gonghui.orgs.demo import resident_id
@@ -372,7 +373,15 @@ def _cases(
     )
     confirmed = [(a, c) for a, c in zip(apps, cases, strict=True) if c.state == CaseState.CONFIRMED]
     NoticeEntry.objects.bulk_create(
-        (NoticeEntry(notice=notice, case=c, public_label=c.title) for _a, c in confirmed),
+        (
+            NoticeEntry(
+                notice=notice,
+                case=c,
+                public_label=f"{c.title} · "
+                f"{format_yuan(DEMO_TIERS[(a.stage, a.hardship_file_id is not None)])}",
+            )
+            for a, c in confirmed
+        ),
         batch_size=500,
     )
     batch = PaymentBatch.objects.create(

@@ -70,7 +70,7 @@ def campaign_get_for(actor: Actor, pk: int) -> Campaign:
 def _with_live_award(applications: QuerySet[Application]) -> QuerySet[Application]:
     """Each application's uncancelled award fetched in one query for the whole list, so that
     `live_award` and `application_status` read it without a query per row."""
-    live = Award.objects.filter(cancelled_at__isnull=True).select_related("batch")
+    live = Award.objects.filter(cancelled_at__isnull=True).select_related("batch", "reversal")
     return applications.prefetch_related(Prefetch("awards", queryset=live, to_attr="live_awards"))
 
 
@@ -129,6 +129,8 @@ def application_status(application: Application) -> str:
     if case.state == CaseState.UNDER_REVIEW and case.reviewing_org is not None:
         return _("Under review at %(org)s") % {"org": case.reviewing_org.name}
     award = live_award(application)
+    if award is not None and hasattr(award, "reversal"):
+        return _("Paid, then reversed")
     if case.state == CaseState.CONFIRMED and award is not None and award.batch_id:
         paid = award.batch is not None and award.batch.paid_at is not None
         return _("Paid") if paid else _("Confirmed, payment in progress")
@@ -141,7 +143,7 @@ def live_award(application: Application) -> Award | None:
         return prefetched[0] if prefetched else None
     return (
         Award.objects.filter(application=application, cancelled_at__isnull=True)
-        .select_related("batch")
+        .select_related("batch", "reversal")
         .first()
     )
 

@@ -246,7 +246,7 @@ def refusals(
     return found
 
 
-def _worker(
+def worker_for(
     actor: User, worker_id_number: str | None
 ) -> tuple[Org, Person | None, str, str, User | None]:
     """The worker's union, record, ID hash, name and login: the actor themselves when they
@@ -290,7 +290,7 @@ def application_submit(
     """A worker applies for their child (worker_id_number None), or the union applies on a
     member's behalf. Refusals are all named at once; nothing is kept when one applies. The
     case opens at the worker's union, which checks and submits it."""
-    org, _person, worker_hash, worker_name, worker_user = _worker(actor, worker_id_number)
+    org, _person, worker_hash, worker_name, worker_user = worker_for(actor, worker_id_number)
     if not org.path.startswith(campaign.org.path):
         raise ValidationError(_("This campaign is not run for your union."))
     student_number = resident_id_validate(data.student_id_number)
@@ -459,14 +459,16 @@ def application_amend(
 def public_label(application: Application) -> str:
     """How the application shows on a public notice: masked, never an ID number (R6)."""
     stage = SchoolStage(application.stage).label
-    return f"{mask_name(application.student_name)} · {application.district.name} · {stage}"
+    return f"{mask_name(application.student_name)} · {application.org.name} · {stage}"
 
 
 def case_label(case: ReviewCase) -> str:
     """The public notice's line for a case: from the application as it is now, so that a
     corrected name shows corrected."""
-    application = Application.objects.select_related("district").get(pk=int(case.object_id))
-    return public_label(application)
+    application = Application.objects.select_related("org").get(pk=int(case.object_id))
+    award = Award.objects.filter(application=application, cancelled_at__isnull=True).first()
+    label = public_label(application)
+    return f"{label} · {format_yuan(award.amount)}" if award else label
 
 
 def application_forward(*, actor: User, application: Application) -> ReviewCase:
@@ -500,12 +502,13 @@ def award_commit(application: Application) -> Award:
     campaign = application.campaign
     if BUDGET_LOCK:
         Campaign.objects.select_for_update().get(pk=campaign.pk)
-    on_file = (
-        application.hardship_file_id is not None
-        and HouseholdMember.objects.filter(
-            file_id=application.hardship_file_id, id_hash=application.worker_hash, file_open=True
-        ).exists()
-    )
+    # R8: the on-file rate needs a file open now, whenever it was opened (a union may file the
+    # household after the application came in).
+    member = _open_file_of(application.worker_hash)
+    on_file = member is not None
+    if (member.file_id if member else None) != application.hardship_file_id:
+        application.hardship_file_id = member.file_id if member else None
+        application.save(update_fields=["hardship_file"])
     tier = _tier(campaign, application.stage, on_file)
     if tier is None:
         raise ValidationError(

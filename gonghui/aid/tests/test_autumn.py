@@ -109,6 +109,17 @@ def test_r08_on_file_rate_needs_an_open_file(personas, orgs, world) -> None:  # 
     assert other.case.state == CaseState.UNDER_REVIEW  # type: ignore[union-attr]  # undone whole
 
 
+def test_r08_a_file_opened_after_applying_gives_the_on_file_rate(personas, orgs, world) -> None:  # type: ignore[no-untyped-def]
+    app = application(personas["courier_worker"], world, stage=SchoolStage.UNDERGRADUATE)
+    assert not app.on_file  # 5,000 off file, had it been approved now
+    worker = Person.objects.get(user=personas["courier_worker"])
+    household_file(personas["courier_chair"], orgs["HH-DH-KD-001"], worker)
+    _through_city(personas, app)
+    app.refresh_from_db()
+    assert app.on_file and Award.objects.get(application=app).amount == Decimal(6280)
+    assert autumn.case_label(app.case).endswith("东湖快递站点联合工会 · 本科 · ¥6,280.00")  # type: ignore[arg-type]
+
+
 def test_r08_no_file_refused_before_submission(personas, orgs, world) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ValidationError, match="R8：未建困难档案"):
         application(personas["courier_worker"], world, stage=SchoolStage.JUNIOR)

@@ -183,16 +183,23 @@ def apply_check(request: HttpRequest) -> HttpResponse:
     if (request.POST.get("application") or "").isdigit():  # a correction: not a second one
         amending = selectors.application_get_for(actor, int(request.POST["application"]))
     campaign = Campaign.objects.filter(pk=request.POST.get("campaign") or 0).first()
+    typed = request.POST.get("student_id_number", "").strip()
     try:
-        student = resident_id_validate(request.POST.get("student_id_number", ""))
-    except ValidationError:
+        student = resident_id_validate(typed)
+    except ValidationError as exc:
         student = None
+        if len(typed) >= 18:  # typed in full, and wrong: say so now, not after the uploads
+            problems.append(_("Student's ID number: %(why)s") % {"why": " ".join(exc.messages)})
     worker_hash = ""
+    worker_label = ""
     if amending is not None:
         worker_hash = amending.worker_hash
     elif request.POST.get("worker_id_number"):
         try:
-            worker_hash = lookup_hash(resident_id_validate(request.POST["worker_id_number"]))
+            org, _person, worker_hash, name, _user = autumn.worker_for(
+                actor, request.POST["worker_id_number"]
+            )
+            worker_label = f"{name} · {org.name}"
         except ValidationError as exc:
             problems.extend(exc.messages)
     else:
@@ -212,7 +219,8 @@ def apply_check(request: HttpRequest) -> HttpResponse:
         ready = True
     else:
         ready = False
-    return render(request, "aid/_partials/check.html", {"problems": problems, "ready": ready})
+    context = {"problems": problems, "ready": ready, "worker": worker_label}
+    return render(request, "aid/_partials/check.html", context)
 
 
 @login_required
@@ -278,8 +286,16 @@ def application_page(request: HttpRequest, pk: int) -> HttpResponse:
         and actor_can(actor, Perm.CASE_OPEN, application.org)
         and actor.pk != application.worker_user_id
     )
-    form = CheckForm(request.POST or None)
-    if request.method == "POST":
+    can_reveal = actor_can(actor, Perm.PERSONAL_DATA_VIEW, application.org)
+    revealed = request.method == "POST" and "reveal" in request.POST
+    if revealed:
+        if not can_reveal:
+            raise Http404
+        audit_record(
+            actor=actor, action="aid.application_reveal", org=application.org, obj=application
+        )
+    form = CheckForm(None if revealed else (request.POST or None))
+    if request.method == "POST" and not revealed:
         if not can_check or case is None:
             raise Http404
         if form.is_valid():
@@ -327,8 +343,13 @@ def application_page(request: HttpRequest, pk: int) -> HttpResponse:
         "status": selectors.application_status(application),
         "award": selectors.live_award(application),
         "documents": application.documents.all(),
-        "student_id": mask_id_number(application.student_id_number),
-        "account": mask_id_number(application.account_number),
+        "student_id": application.student_id_number
+        if revealed
+        else mask_id_number(application.student_id_number),
+        "account": application.account_number
+        if revealed
+        else mask_id_number(application.account_number),
+        "can_reveal": can_reveal and not revealed,
         "problems": problems,
         "can_amend": can_amend,
         "can_check": can_check,
