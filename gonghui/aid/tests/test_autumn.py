@@ -117,7 +117,7 @@ def test_r08_a_file_opened_after_applying_gives_the_on_file_rate(personas, orgs,
     _through_city(personas, app)
     app.refresh_from_db()
     assert app.on_file and Award.objects.get(application=app).amount == Decimal(6280)
-    assert autumn.case_label(app.case).endswith("东湖快递站点联合工会 · 本科 · ¥6,280.00")  # type: ignore[arg-type]
+    assert autumn.case_label(app.case).endswith("东湖快递站点联合工会 · 本科 · ¥6,280.00")
 
 
 def test_r08_no_file_refused_before_submission(personas, orgs, world) -> None:  # type: ignore[no-untyped-def]
