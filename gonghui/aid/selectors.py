@@ -306,3 +306,13 @@ def file_get_for(actor: Actor, pk: int) -> HardshipFile:
 def districts_for(actor: Actor) -> QuerySet[Org]:
     """The districts and counties (level 2) where the actor sets minimum-living lines."""
     return orgs_for(actor, Perm.AID_MANAGE).filter(level=2).order_by("code")
+
+
+def applications_of_household(file: HardshipFile) -> QuerySet[Application]:
+    """Golden-autumn applications made by a worker of the household (on file or not yet)."""
+    hashes = file.members.values_list("id_hash", flat=True)
+    return (
+        Application.objects.filter(worker_hash__in=hashes)
+        .select_related("campaign", "case")
+        .order_by("-created_at")
+    )

@@ -51,11 +51,13 @@ def notices_open_for(*, actor: Actor) -> QuerySet[Notice]:
 
 
 def drafts_for(*, actor: Actor) -> QuerySet[ReviewCase]:
-    """Cases opened at the actor's unions (a worker applied) that wait for the union's check."""
+    """Cases opened at the actor's union, or at the unions just below the actor's federation,
+    that wait for the union's check (a worker applied); a city does not see every draft."""
+    near = Q(pk__in=[])
+    for grant in grants_for(actor, Perm.CASE_OPEN):  # the union itself, or the level just above
+        near |= Q(org__path__startswith=grant.org.path, org__level__lte=grant.org.level + 1)
     return (
-        ReviewCase.objects.filter(
-            org_scope_q(actor, Perm.CASE_OPEN), state__in=(CaseState.DRAFT, CaseState.SENT_BACK)
-        )
+        ReviewCase.objects.filter(near, state__in=(CaseState.DRAFT, CaseState.SENT_BACK))
         .select_related("org")
         .order_by("created_at")
     )

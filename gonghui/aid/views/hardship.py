@@ -29,7 +29,12 @@ from gonghui.aid.forms.hardship import (
     SpotCheckForm,
 )
 from gonghui.aid.models import HardshipFile, HouseholdMember, LivingLine, SpotCheck
-from gonghui.aid.selectors import districts_for, file_get_for, files_for
+from gonghui.aid.selectors import (
+    applications_of_household,
+    districts_for,
+    file_get_for,
+    files_for,
+)
 from gonghui.aid.services import hardship
 from gonghui.core.http import request_user
 from gonghui.core.models import Org, User
@@ -155,6 +160,7 @@ def _file_page(
         "file": file,
         "members": file.members.order_by("pk"),
         "checks": file.checks.select_related("checked_by"),
+        "applications": applications_of_household(file),
         "spot_years": list(file.spot_checks.order_by("-year").values_list("year", flat=True)),
         "line": line,
         "line_twice": line * 2 if line is not None else None,
