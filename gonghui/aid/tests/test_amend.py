@@ -99,3 +99,10 @@ def test_r05_correction_page_keeps_the_reason_in_view(personas, world, client_fo
         {**posted, "application": app.pk},
     ).content.decode()
     assert "R11" not in check  # the application itself is not a second one
+
+
+def test_r05_the_union_finds_what_waits_for_its_check(personas, world, client_for) -> None:  # type: ignore[no-untyped-def]
+    app = application(personas["courier_worker"], world)
+    link = f"/aid/applications/{app.pk}/"
+    assert link in client_for("courier_chair").get("/review/").content.decode()
+    assert link not in client_for("city_admin").get("/review/").content.decode()
