@@ -234,7 +234,9 @@ def membership_apply(*, person: Person, org: Org, actor: User | None = None) -> 
 
 def _open_application(membership: Membership) -> Membership:
     locked = (
-        Membership.objects.select_for_update().select_related("person", "org").get(pk=membership.pk)
+        Membership.objects.select_for_update(of=("self", "person"))
+        .select_related("person", "org")
+        .get(pk=membership.pk)
     )
     if locked.state != MembershipState.APPLIED:
         raise ValidationError(_("This application has been decided already."))
@@ -296,7 +298,9 @@ def membership_refuse(*, actor: User, membership: Membership, reason: str) -> Me
 
 def _locked_current(membership: Membership) -> Membership:
     locked = (
-        Membership.objects.select_for_update().select_related("person", "org").get(pk=membership.pk)
+        Membership.objects.select_for_update(of=("self", "person"))
+        .select_related("person", "org")
+        .get(pk=membership.pk)
     )
     if locked.state not in CURRENT_STATES:
         raise ValidationError(_("This membership has ended already."))
