@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "gonghui.core",
     "gonghui.review",
+    "gonghui.scoring",
     "gonghui.orgs",
     "gonghui.aid",
 ]

@@ -28,6 +28,8 @@ class Perm(StrEnum):
     HARDSHIP_MANAGE = "hardship.manage"
     AID_MANAGE = "aid.manage"
     AID_APPLY = "aid.apply"
+    SCORE_ENTER = "score.enter"
+    SCORE_MANAGE = "score.manage"
 
 
 PERM_LABELS: dict[Perm, Promise] = {
@@ -46,6 +48,8 @@ PERM_LABELS: dict[Perm, Promise] = {
     Perm.HARDSHIP_MANAGE: _("Open, re-check and close hardship files of the subtree"),
     Perm.AID_MANAGE: _("Run golden-autumn campaigns: budgets, tiers, payments, donors"),
     Perm.AID_APPLY: _("Apply for golden-autumn aid for one's own child"),
+    Perm.SCORE_ENTER: _("Enter marks as a judge of a panel"),
+    Perm.SCORE_MANAGE: _("Set up panels, lock and publish results"),
 }
 
 # Permissions that only count when held at the root of the tree.
@@ -74,6 +78,7 @@ ROLES: dict[str, RoleSpec] = {
             Perm.CASE_REVIEW,
             Perm.HARDSHIP_MANAGE,
             Perm.AID_MANAGE,
+            Perm.SCORE_MANAGE,
         },
     ),
     "federation_staff": RoleSpec(
@@ -85,6 +90,7 @@ ROLES: dict[str, RoleSpec] = {
             Perm.CASE_REVIEW,
             Perm.HARDSHIP_MANAGE,
             Perm.AID_MANAGE,
+            Perm.SCORE_MANAGE,
         },
     ),
     "grassroots_chair": RoleSpec(
@@ -105,7 +111,7 @@ ROLES: dict[str, RoleSpec] = {
     "reviewer": RoleSpec(
         _("Reviewer"), frozenset({Perm.HOME_VIEW, Perm.CALENDAR_VIEW, Perm.CASE_REVIEW})
     ),
-    "judge": RoleSpec(_("Judge"), frozenset({Perm.HOME_VIEW})),
+    "judge": RoleSpec(_("Judge"), frozenset({Perm.HOME_VIEW, Perm.SCORE_ENTER})),
     "bank_officer": RoleSpec(_("Bank officer"), frozenset({Perm.HOME_VIEW})),
     "employer_hr": RoleSpec(_("Employer HR"), frozenset({Perm.HOME_VIEW})),
     "worker": RoleSpec(

@@ -308,12 +308,7 @@ def application_submit(
         problems.append(
             _("Upload these documents: %(list)s.") % {"list": "、".join(map(str, missing))}
         )
-    kinds = {}
-    for kind, upload in documents.items():
-        try:
-            kinds[kind] = upload_check(upload)
-        except ValidationError as exc:
-            problems.extend(exc.messages)
+    kinds = _documents_checked(documents, problems)
     if problems:
         raise ValidationError(problems, code="refused")
     member = _open_file_of(worker_hash)
@@ -407,12 +402,7 @@ def application_amend(
         exclude_application=app.pk,
         check_window=False,
     )
-    kinds = {}
-    for kind, upload in documents.items():
-        try:
-            kinds[kind] = upload_check(upload)
-        except ValidationError as exc:
-            problems.extend(exc.messages)
+    kinds = _documents_checked(documents, problems)
     if problems:
         raise ValidationError(problems, code="refused")
     before = {"stage": app.stage, "school": app.school, "school_type": app.school_type}
@@ -454,6 +444,19 @@ def application_amend(
         },
     )
     return app
+
+
+def _documents_checked(
+    documents: Mapping[str, UploadedFile], problems: list[str]
+) -> dict[str, str]:
+    """Each upload's kind by its content; what is wrong with any is added to `problems`."""
+    kinds = {}
+    for kind, upload in documents.items():
+        try:
+            kinds[kind] = upload_check(upload)
+        except ValidationError as exc:
+            problems.extend(exc.messages)
+    return kinds
 
 
 def public_label(application: Application) -> str:

@@ -7,22 +7,13 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from gonghui.aid.models import Campaign
 from gonghui.aid.services import autumn
-from gonghui.aid.tests.factories import PNG, application, campaign, living_lines, student_data
-from gonghui.core.models import AuditEntry, Org, User
-from gonghui.orgs.tests.factories import member
+from gonghui.aid.tests.factories import PNG, application, student_data
+from gonghui.core.models import AuditEntry
 from gonghui.review import services as review
 from gonghui.review.models import CaseState
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(personas: dict[str, User], orgs: dict[str, Org]) -> Campaign:
-    member(orgs["HH-DH-KD-001"], "周骑手", user=personas["courier_worker"])
-    living_lines(personas["city_admin"], [orgs["HH-DH"]])
-    return campaign(personas["city_admin"], orgs["HH"])
 
 
 def test_r05_worker_corrects_what_was_sent_back_and_it_climbs_again(personas, world) -> None:  # type: ignore[no-untyped-def]

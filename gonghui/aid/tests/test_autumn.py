@@ -33,13 +33,6 @@ from gonghui.review.models import CaseState
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world(personas: dict[str, User], orgs: dict[str, Org]) -> Campaign:
-    member(orgs["HH-DH-KD-001"], "周骑手", user=personas["courier_worker"])
-    living_lines(personas["city_admin"], [orgs["HH-DH"], orgs["HH-XS"]])
-    return campaign(personas["city_admin"], orgs["HH"])
-
-
 def _through_city(
     personas: dict[str, User], app: Application, chair: str = "courier_chair"
 ) -> None:

@@ -35,7 +35,7 @@ from gonghui.aid.models import (
     Tier,
 )
 from gonghui.aid.services import autumn, payments
-from gonghui.aid.tests.factories import PDF, PNG, application, campaign, documents
+from gonghui.aid.tests.factories import PDF, PNG, application, documents
 from gonghui.core.models import AuditEntry, Org, User
 from gonghui.orgs.tests.factories import member, resident_id
 from gonghui.review import notices
@@ -43,12 +43,6 @@ from gonghui.review import services as review
 from gonghui.review.models import CaseState
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(personas: dict[str, User], orgs: dict[str, Org]) -> Campaign:
-    member(orgs["HH-DH-KD-001"], "周骑手", user=personas["courier_worker"])
-    return campaign(personas["city_admin"], orgs["HH"])
 
 
 def _apply_form(c: Campaign, **changes: Any) -> dict[str, Any]:

@@ -9,22 +9,15 @@ from decimal import Decimal
 
 import pytest
 
-from gonghui.aid.models import Award, Campaign
+from gonghui.aid.models import Award
 from gonghui.aid.services import autumn, payments
-from gonghui.aid.tests.factories import application, campaign, living_lines
-from gonghui.core.models import AuditEntry, Org, User
+from gonghui.aid.tests.factories import application
+from gonghui.core.models import AuditEntry
 from gonghui.orgs.tests.factories import member, resident_id
 from gonghui.review import notices
 from gonghui.review import services as review
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(personas: dict[str, User], orgs: dict[str, Org]) -> Campaign:
-    member(orgs["HH-DH-KD-001"], "周骑手", user=personas["courier_worker"])
-    living_lines(personas["city_admin"], [orgs["HH-DH"]])
-    return campaign(personas["city_admin"], orgs["HH"])
 
 
 def test_r04_live_check_names_a_wrong_student_id_and_the_member(world, orgs, client_for) -> None:  # type: ignore[no-untyped-def]
