@@ -42,6 +42,7 @@ class FileFilterForm(forms.Form):
         choices=[("", _("All categories")), *HardshipCategory.choices],
     )
     q = forms.CharField(label=_("File number or worker's name"), required=False, max_length=40)
+    spot = forms.BooleanField(label=_("On this year's spot-check list only"), required=False)
 
 
 class FinancesForm(forms.Form):

@@ -253,6 +253,10 @@ def test_spot_check_draw_from_the_list(client_for, personas, orgs, lines) -> Non
     assert SpotCheck.objects.filter(year=year, drawn_in=orgs["HH-DH"]).count() == 3
     body = client.get("/aid/files/").content.decode()
     assert "新抽取 3 份" in body and body.count("badge text-bg-warning") == 3
+    drawn_only = client.get("/aid/files/", {"state": "open", "spot": "on"}).content.decode()
+    assert drawn_only.count("badge text-bg-warning") == 3
+    assert drawn_only.split("<tbody>")[1].split("</tbody>")[0].count("<tr") == 3
+    assert 'data-confirm="现在抽取今年的抽查档案吗' in body
     # Drawn again: nothing more is needed this year. Without an org, the top org is used.
     client.post("/aid/files/spot-check/")
     assert SpotCheck.objects.filter(year=year).count() == 3

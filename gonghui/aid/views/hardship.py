@@ -67,6 +67,8 @@ def file_list(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(is_open=state == "open")
     if category := filters.get("category"):
         rows = rows.filter(category=category)
+    if filters.get("spot"):
+        rows = rows.filter(spot_checked=True)
     if q := (filters.get("q") or "").strip():
         named = HouseholdMember.objects.filter(relation="self", name__icontains=q)
         rows = rows.filter(Q(number__icontains=q) | Q(pk__in=named.values("file_id")))

@@ -9,3 +9,11 @@ document.addEventListener("click", (event) => {
   button.setAttribute("aria-expanded", String(open));
   box.hidden = !open;
 });
+
+// A form that does something hard to undo asks first: <form data-confirm="…">.
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (form instanceof HTMLFormElement && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+    event.preventDefault();
+  }
+});
