@@ -20,6 +20,7 @@ from gonghui.aid.models import (
     Donor,
     HardshipFile,
     HouseholdMember,
+    LivingLine,
     Offer,
     PaymentBatch,
     SchoolStage,
@@ -315,4 +316,19 @@ def applications_of_household(file: HardshipFile) -> QuerySet[Application]:
         Application.objects.filter(worker_hash__in=hashes)
         .select_related("campaign", "case")
         .order_by("-created_at")
+    )
+
+
+def living_lines_for(actor: Actor, year: int) -> QuerySet[LivingLine]:
+    """This year's minimum-living lines of the districts the actor's files fall under: the
+    districts above the actor's orgs, or below a city federation's."""
+    ids: set[int] = set()
+    below = Q(pk__in=[])
+    for grant in grants_for(actor, Perm.HARDSHIP_MANAGE):
+        ids.update(int(pk) for pk in grant.org.path.strip("/").split("/"))
+        below |= Q(org__path__startswith=grant.org.path)
+    return (
+        LivingLine.objects.filter(Q(org_id__in=ids) | below, org__level=2, year=year)
+        .select_related("org")
+        .order_by("org__code")
     )

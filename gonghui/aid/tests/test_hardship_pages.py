@@ -297,3 +297,9 @@ def test_r01_living_lines_only_in_the_actors_districts(client_for, orgs) -> None
     assert response.status_code == 200 and "is-invalid" in response.content.decode()
     assert not LivingLine.objects.exists()
     assert client_for("factory_chair").get("/aid/living-lines/").status_code == 404
+
+
+def test_r09_the_chair_sees_the_line_files_are_computed_against(client_for, lines) -> None:  # type: ignore[no-untyped-def]
+    chair = client_for("factory_chair").get("/aid/files/").content.decode()
+    line = chair.split('data-testid="living-lines"')[1].split("</p>")[0]
+    assert "东湖区总工会 ¥800.00" in line and "西山区总工会" not in line

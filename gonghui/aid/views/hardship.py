@@ -34,6 +34,7 @@ from gonghui.aid.selectors import (
     districts_for,
     file_get_for,
     files_for,
+    living_lines_for,
 )
 from gonghui.aid.services import hardship
 from gonghui.core.http import request_user
@@ -84,6 +85,7 @@ def file_list(request: HttpRequest) -> HttpResponse:
         "year": timezone.localdate().year,
         "top_orgs": _top_orgs(actor),
         "can_set_lines": actor_can(actor, Perm.AID_MANAGE),
+        "lines": living_lines_for(actor, timezone.localdate().year),
     }
     return render(request, "aid/hardship/files.html", context)
 
