@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "gonghui.scoring",
     "gonghui.orgs",
     "gonghui.aid",
+    "gonghui.competitions",
 ]
 
 MIDDLEWARE = [

@@ -30,6 +30,7 @@ class Perm(StrEnum):
     AID_APPLY = "aid.apply"
     SCORE_ENTER = "score.enter"
     SCORE_MANAGE = "score.manage"
+    CONTEST_MANAGE = "contest.manage"
 
 
 PERM_LABELS: dict[Perm, Promise] = {
@@ -50,6 +51,7 @@ PERM_LABELS: dict[Perm, Promise] = {
     Perm.AID_APPLY: _("Apply for golden-autumn aid for one's own child"),
     Perm.SCORE_ENTER: _("Enter marks as a judge of a panel"),
     Perm.SCORE_MANAGE: _("Set up panels, lock and publish results"),
+    Perm.CONTEST_MANAGE: _("Run labour and skills contests"),
 }
 
 # Permissions that only count when held at the root of the tree.
@@ -79,6 +81,7 @@ ROLES: dict[str, RoleSpec] = {
             Perm.HARDSHIP_MANAGE,
             Perm.AID_MANAGE,
             Perm.SCORE_MANAGE,
+            Perm.CONTEST_MANAGE,
         },
     ),
     "federation_staff": RoleSpec(
@@ -91,6 +94,7 @@ ROLES: dict[str, RoleSpec] = {
             Perm.HARDSHIP_MANAGE,
             Perm.AID_MANAGE,
             Perm.SCORE_MANAGE,
+            Perm.CONTEST_MANAGE,
         },
     ),
     "grassroots_chair": RoleSpec(

@@ -69,7 +69,7 @@ def file_list(request: HttpRequest) -> HttpResponse:
     if category := filters.get("category"):
         rows = rows.filter(category=category)
     if filters.get("spot"):
-        rows = rows.filter(spot_checked=True)
+        rows = rows.filter(spot_checks__year=timezone.localdate().year)
     if q := (filters.get("q") or "").strip():
         named = HouseholdMember.objects.filter(relation="self", name__icontains=q)
         rows = rows.filter(Q(number__icontains=q) | Q(pk__in=named.values("file_id")))
