@@ -27,11 +27,14 @@ env:
 	@$(UV) sync --frozen --quiet
 
 # Debian packages the tests need: Chromium and CJK fonts for the browser tests, gettext for the
-# catalogue check. Installed when missing and we may (root with apt-get); else said loudly.
+# catalogue check, the TrueType CJK font certificates embed and pdftotext to read them back.
+# Installed when missing and we may (root with apt-get); else said loudly.
 SYSTEM_DEPS_MISSING = $(strip \
 	$(if $(wildcard $(CHROMIUM)),,chromium) \
 	$(if $(shell fc-list 2>/dev/null | grep -i "Noto Sans CJK"),,fonts-noto-cjk) \
-	$(if $(shell command -v xgettext 2>/dev/null),,gettext))
+	$(if $(shell command -v xgettext 2>/dev/null),,gettext) \
+	$(if $(wildcard /usr/share/fonts/truetype/wqy/wqy-microhei.ttc),,fonts-wqy-microhei) \
+	$(if $(shell command -v pdftotext 2>/dev/null),,poppler-utils))
 system-deps:
 	@if [ -n "$(SYSTEM_DEPS_MISSING)" ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("gonghui.orgs.urls")),
     path("", include("gonghui.review.urls")),
     path("aid/", include("gonghui.aid.urls")),
+    path("", include("gonghui.competitions.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

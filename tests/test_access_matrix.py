@@ -160,6 +160,9 @@ MATRIX: dict[str, tuple[Args, dict[str, int]]] = {
     "aid:file_close": (lambda w: {"pk": w["dh_file"].pk}, POST_ONLY),  # type: ignore[attr-defined]
     "aid:spot_check": (no_args, POST_ONLY),
     "aid:living_lines": (no_args, rule(200, factory_chair=404, courier_worker=404)),
+    # --- competitions: certificates (the verification page is public; a code nowhere is 404) ---
+    "competitions:verify": (lambda w: {"code": "NOWHERE234"}, rule(404, anonymous=404)),
+    "competitions:certificate_download": (nowhere_int, rule(404)),
     "set_language": (no_args, rule(302, anonymous=302)),
 }
 # POST-only URLs: what a POST with no data answers (302 back with a message when allowed).

@@ -218,3 +218,38 @@ class LotDraw(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contest_id}: {self.seed}"
+
+
+class Certificate(models.Model):
+    """A winner's certificate: one per contestant of a registration with a prize or a merit
+    award. `code` is printed on it and in its QR code; the public verification page finds the
+    certificate by it. A revoked certificate stays, saying it is revoked."""
+
+    contest = models.ForeignKey(
+        Contest, on_delete=models.PROTECT, related_name="certificates", verbose_name=_("contest")
+    )
+    registration = models.ForeignKey(
+        Registration, on_delete=models.PROTECT, related_name="certificates"
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("person")
+    )
+    title = models.CharField(_("prize awarded"), max_length=100)
+    code = models.CharField(_("verification code"), max_length=16, unique=True)
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    issued_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_reason = models.TextField(_("reason for revoking"), blank=True)
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        ordering = ["contest", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "person"], name="certificate_once_per_contestant"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gonghui.core.models import Org, User
+from gonghui.core.models import AppendOnlyModel, Org, User
 from gonghui.core.personal_data import EncryptedTextField
 
 
@@ -321,3 +321,66 @@ class RosterImport(models.Model):
     @property
     def error_rows(self) -> int:
         return len({error[0] for error in self.errors})
+
+
+# 职业技能等级 as `Person.skill_grade` stores them: 5 is the entry grade, 1 the highest.
+SKILL_GRADE_NAMES = {
+    5: _("Entry-level worker"),
+    4: _("Intermediate worker"),
+    3: _("Senior worker"),
+    2: _("Technician"),
+    1: _("Senior technician"),
+}
+
+
+class SkillGradeSource(models.TextChoices):
+    COMPETITION = "competition", _("Labour and skills contest")
+
+
+class SkillGradeChange(AppendOnlyModel):
+    """One promotion of a person's skill grade (R19), the last rung of the five-in-one ladder
+    (training → practice → competition → award → promotion). Written only by
+    `services.skill_grade_promote`; append-only. `source_ref` names what earned it
+    ("contest:12"), and the same source promotes a person at most once."""
+
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        related_name="skill_grade_changes",
+        verbose_name=_("person"),
+    )
+    from_grade = models.PositiveSmallIntegerField(_("from grade"))
+    to_grade = models.PositiveSmallIntegerField(_("to grade"))
+    reason = models.TextField(_("reason"), blank=True)
+    source = models.CharField(_("source"), max_length=16, choices=SkillGradeSource.choices)
+    source_ref = models.CharField(_("source reference"), max_length=64)
+    actor = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("skill grade change")
+        verbose_name_plural = _("skill grade changes")
+        ordering = ["at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "source_ref"], name="skill_grade_change_once_per_source"
+            ),
+            models.CheckConstraint(
+                condition=Q(from_grade__lte=5, to_grade__gte=1)
+                & Q(to_grade=models.F("from_grade") - 1),
+                name="skill_grade_change_one_grade_up",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.from_grade} → {self.to_grade} ({self.source_ref})"
+
+    @property
+    def from_name(self) -> str:
+        return str(SKILL_GRADE_NAMES.get(self.from_grade, self.from_grade))
+
+    @property
+    def to_name(self) -> str:
+        return str(SKILL_GRADE_NAMES.get(self.to_grade, self.to_grade))

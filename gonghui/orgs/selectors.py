@@ -19,6 +19,7 @@ from gonghui.orgs.models import (
     MembershipCount,
     MembershipState,
     Person,
+    SkillGradeChange,
 )
 
 ID_LIKE = re.compile(r"^\d{17}[\dXx]$")
@@ -218,3 +219,8 @@ def union_choices(unions: Iterable[Org]) -> list[tuple[str, list[tuple[int, str]
 def joinable_unions() -> QuerySet[Org]:
     """Unions a worker may apply to online; the industry federations' joint unions first."""
     return Org.objects.filter(kind__in=["joint", "grassroots"]).order_by("-kind", "name")
+
+
+def skill_grade_history(*, person: Person) -> QuerySet[SkillGradeChange]:
+    """The person's skill-grade promotions, oldest first (the member page's ladder, R19)."""
+    return SkillGradeChange.objects.filter(person=person).order_by("at", "pk")

@@ -30,6 +30,8 @@ from gonghui.orgs.models import (
     Membership,
     MembershipState,
     Person,
+    SkillGradeChange,
+    SkillGradeSource,
 )
 
 UNION_KINDS = (OrgKind.GRASSROOTS_UNION, OrgKind.JOINT_UNION)
@@ -428,3 +430,62 @@ def person_reveal(*, actor: User, person: Person, org: Org) -> str:
     _require(actor, Perm.PERSONAL_DATA_VIEW, org)
     audit_record(actor=actor, action="person.reveal", org=org, obj=person)
     return str(person.id_number)
+
+
+# --- Skill grades (R19) -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def skill_grade_promote(
+    *, actor: User | None, person: Person, reason: str, source: str, source_ref: str
+) -> SkillGradeChange:
+    """R19: one skill grade up (5 is the entry grade, 1 the highest), recorded append-only and
+    audited. Refused for a person with no grade recorded (one grade up from what is unknown)
+    and at the top grade. Idempotent per `source_ref`: the same source (a contest) promotes a
+    person once; asking again returns the change already made. The actor needs
+    MEMBER_MANAGE at the person's current union; `actor=None` is a system call."""
+    if source not in SkillGradeSource.values:
+        raise ValidationError(_("Unknown source of a skill-grade change."), code="source")
+    locked = Person.objects.select_for_update().get(pk=person.pk)
+    current = _current(locked)
+    union = current.org if current is not None else None
+    if actor is not None and (union is None or not actor_can(actor, Perm.MEMBER_MANAGE, union)):
+        raise PermissionDenied
+    done: SkillGradeChange | None = SkillGradeChange.objects.filter(
+        person=locked, source_ref=source_ref
+    ).first()
+    if done is not None:
+        return done
+    grade = locked.skill_grade
+    if grade is None:
+        raise ValidationError(
+            _("%(name)s has no skill grade recorded to promote from.") % {"name": locked.name},
+            code="no_grade",
+        )
+    if grade <= 1:
+        raise ValidationError(
+            _("%(name)s holds the highest skill grade already.") % {"name": locked.name},
+            code="top_grade",
+        )
+    change = SkillGradeChange.objects.create(
+        person=locked,
+        from_grade=grade,
+        to_grade=grade - 1,
+        reason=reason,
+        source=source,
+        source_ref=source_ref,
+        actor=actor,
+    )
+    locked.skill_grade = grade - 1
+    locked.save(update_fields=["skill_grade"])
+    person.skill_grade = locked.skill_grade
+    audit_record(
+        actor=actor,
+        action="person.skill_grade_promote",
+        org=union,
+        obj=locked,
+        before={"skill_grade": grade},
+        after={"skill_grade": grade - 1, "source": source, "source_ref": source_ref},
+        reason=reason,
+    )
+    return change

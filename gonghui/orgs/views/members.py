@@ -101,6 +101,7 @@ def member_page(request: HttpRequest, pk: int) -> HttpResponse:
         "person": person,
         "membership": membership,
         "history": selectors.membership_history(person=person),
+        "grade_changes": selectors.skill_grade_history(person=person),
         "can_manage": can_manage and membership.state in ("active", "retained"),
         "can_reveal": actor_can(actor, Perm.PERSONAL_DATA_VIEW, membership.org),
         "transfer_form": transfer,
