@@ -253,3 +253,35 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class Appeal(models.Model):
+    """An entrant's appeal against a score (R19): accepted until 2 hours after the contest
+    ends, answered by the arbitration panel, and the answer is final."""
+
+    contest = models.ForeignKey(Contest, on_delete=models.PROTECT, related_name="appeals")
+    registration = models.ForeignKey(Registration, on_delete=models.PROTECT, related_name="appeals")
+    reason = models.TextField(_("grounds of the appeal"))
+    filed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    filed_at = models.DateTimeField(default=timezone.now)
+    answer = models.TextField(_("arbitration's answer"), blank=True)
+    upheld = models.BooleanField(null=True)
+    answered_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("appeal")
+        verbose_name_plural = _("appeals")
+        ordering = ["filed_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["registration"], name="one_appeal_per_entry"),
+            models.CheckConstraint(
+                condition=Q(answered_at__isnull=True) | Q(upheld__isnull=False),
+                name="answered_appeal_has_outcome",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contest_id}/{self.registration_id}"
