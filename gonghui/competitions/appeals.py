@@ -11,8 +11,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.competitions.certificates import contest_panel
 from gonghui.competitions.models import Appeal, Contest, Registration
+from gonghui.competitions.services import contest_panel
 from gonghui.core.models import User
 from gonghui.core.permissions import Perm
 from gonghui.core.scoping import actor_can

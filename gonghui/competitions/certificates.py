@@ -9,7 +9,6 @@ from pathlib import Path
 
 import qrcode
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -23,12 +22,12 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from gonghui.competitions.models import Certificate, Contest, Registration
-from gonghui.competitions.services import PROGRAM
+from gonghui.competitions.services import contest_panel
 from gonghui.core.models import User
 from gonghui.core.permissions import Perm
 from gonghui.core.scoping import actor_can
 from gonghui.core.services import audit_record
-from gonghui.scoring.models import Panel, PanelState, Result
+from gonghui.scoring.models import PanelState, Result
 
 # ReportLab embeds TrueType outlines only, not CFF ones (Noto CJK): WenQuanYi Micro Hei is.
 FONT_PATH = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
@@ -51,15 +50,6 @@ def new_code() -> str:
 
 def verify_url(certificate: Certificate) -> str:
     return settings.SITE_URL + reverse("competitions:verify", args=[certificate.code])
-
-
-def contest_panel(contest: Contest) -> Panel | None:
-    """The scoring panel `services.contest_panel_open` made for the contest, if any."""
-    return Panel.objects.filter(
-        program=PROGRAM,
-        content_type=ContentType.objects.get_for_model(Contest),
-        object_id=str(contest.pk),
-    ).first()
 
 
 def _award_title(result: Result) -> str:

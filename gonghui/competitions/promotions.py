@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gonghui.competitions.models import Contest, Registration
-from gonghui.competitions.services import PROGRAM
+from gonghui.competitions.services import contest_panel
 from gonghui.core.models import User
 from gonghui.core.permissions import Perm
 from gonghui.core.scoping import actor_can
@@ -39,11 +38,7 @@ def source_ref_for(contest: Contest) -> str:
 
 
 def _published_panel(contest: Contest) -> Panel:
-    panel = Panel.objects.filter(
-        program=PROGRAM,
-        content_type=ContentType.objects.get_for_model(Contest),
-        object_id=str(contest.pk),
-    ).first()
+    panel = contest_panel(contest)
     if panel is None or panel.state != PanelState.PUBLISHED:
         raise ValidationError(
             _("Promotions follow the contest's published results."), code="not_published"

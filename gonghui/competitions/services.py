@@ -10,6 +10,7 @@ import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -383,6 +384,15 @@ def lot_draw(*, actor: User, contest: Contest) -> LotDraw:
 
 def _default_criteria(code: str, label: str) -> tuple[engine.Criterion, ...]:
     return (engine.Criterion(code, label, Decimal(100)),)
+
+
+def contest_panel(contest: Contest) -> Panel | None:
+    """The scoring panel `services.contest_panel_open` made for the contest, if any."""
+    return Panel.objects.filter(
+        program=PROGRAM,
+        content_type=ContentType.objects.get_for_model(Contest),
+        object_id=str(contest.pk),
+    ).first()
 
 
 @transaction.atomic

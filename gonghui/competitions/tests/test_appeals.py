@@ -5,22 +5,20 @@ answered."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
 from gonghui.competitions import appeals, services
-from gonghui.competitions.certificates import contest_panel
-from gonghui.competitions.models import Contest, EntryKind
+from gonghui.competitions.models import Contest
+from gonghui.competitions.services import contest_panel
+from gonghui.competitions.tests.factories import judged, open_contest
 from gonghui.core.models import Org, User
 from gonghui.core.services import role_grant
 from gonghui.orgs.tests.factories import member
 from gonghui.scoring import engine
-from gonghui.scoring import services as scoring
-from gonghui.scoring.models import JudgeRole, PanelState
+from gonghui.scoring.models import PanelState
 
 pytestmark = pytest.mark.django_db
 
@@ -31,43 +29,22 @@ FACTORY = "HH-DH-JD1-001"
 def locked(personas: dict[str, User], orgs: dict[str, Org]) -> Contest:
     """A finished contest of two fitters, marked and locked, with an arbiter on its panel."""
     staff = personas["donghu_staff"]
-    now = timezone.now()
-    contest = services.contest_create(
-        actor=staff,
-        org=orgs["HH-DH"],
+    contest = open_contest(
+        staff,
+        orgs["HH-DH"],
         title="东湖区钳工技能竞赛",
-        job_types=[services.job_type_create(actor=staff, code="fitter", name="钳工")],
-        starts_at=now + dt.timedelta(days=10),
-        ends_at=now + dt.timedelta(days=10, hours=2),
-        closes_at=now + dt.timedelta(days=3),
-        venue="东湖区职业技能实训基地",
-        time_limit_minutes=60,
-        entry_kind=EntryKind.INDIVIDUAL,
-        prize_table=[engine.PrizeTier("first", 1)],
-        prize_money={"first": Decimal("5000")},
+        job=("fitter", "钳工"),
+        prizes=[engine.PrizeTier("first", 1)],
     )
-    services.contest_open(actor=staff, contest=contest)
     for name in ("冯钳工", "褚钳工"):
         person = member(orgs[FACTORY], name, job_type="钳工", skill_grade=3).person
         services.registration_submit(
             actor=personas["factory_chair"], contest=contest, people=[person]
         )
-    Contest.objects.filter(pk=contest.pk).update(closes_at=now - dt.timedelta(minutes=1))
-    contest.refresh_from_db()
-    panel = services.contest_panel_open(actor=staff, contest=contest)
-    scoring.judge_add(actor=staff, panel=panel, user=personas["judge"])
     arbiter = User.objects.create(username="arbiter", display_name="仲裁员")
     role_grant(actor=None, user=arbiter, role="judge", org=orgs["HH"])
-    scoring.judge_add(actor=staff, panel=panel, user=arbiter, role=JudgeRole.ARBITER)
-    for entry, marks in zip(panel.entries.order_by("pk"), ((90, 95), (80, 70)), strict=True):
-        scoring.entry_time_record(actor=staff, entry=entry, seconds=3000)
-        scoring.sheet_save(
-            actor=personas["judge"],
-            panel=panel,
-            entry=entry,
-            marks={"theory_paper": str(marks[0]), "practical_task": str(marks[1])},
-        )
-    scoring.results_lock(actor=staff, panel=panel)
+    marks = {"冯钳工": (90, 95), "褚钳工": (80, 70)}
+    judged(staff, personas["judge"], contest, marks, arbiters=[arbiter])
     return contest
 
 

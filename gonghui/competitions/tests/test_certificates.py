@@ -3,25 +3,23 @@ pdftotext, the public verification page and the scoped download (PROGRAMS §7, R
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 import subprocess
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from gonghui.competitions import certificates, services
-from gonghui.competitions.models import Certificate, Contest, EntryKind
+from gonghui.competitions.models import Certificate, Contest
+from gonghui.competitions.tests.factories import judged, open_contest
 from gonghui.core.models import AuditEntry, Org, User
 from gonghui.orgs.tests.factories import member
 from gonghui.scoring import engine
 from gonghui.scoring import services as scoring
-from gonghui.scoring.models import Panel, Result
+from gonghui.scoring.models import Result
 
 pytestmark = pytest.mark.django_db
 
@@ -30,28 +28,17 @@ FACTORY = "HH-DH-JD1-001"
 MARKS = {"周骑手": (90, 95), "吴电工": (80, 85), "郑电工": (60, 70)}
 
 
-def _contest(personas: dict[str, User], orgs: dict[str, Org]) -> Contest:
+def _judged(personas: dict[str, User], orgs: dict[str, Org]) -> Contest:
+    """Three electricians (the courier on his own, two entered by their union), judged by one
+    judge, results published."""
     staff = personas["donghu_staff"]
-    now = timezone.now()
-    contest = services.contest_create(
-        actor=staff,
-        org=orgs["HH-DH"],
+    contest = open_contest(
+        staff,
+        orgs["HH-DH"],
         title="东湖区电工技能竞赛",
-        job_types=[services.job_type_create(actor=staff, code="electrician", name="电工")],
-        starts_at=now + dt.timedelta(days=10),
-        ends_at=now + dt.timedelta(days=10, hours=2),
-        closes_at=now + dt.timedelta(days=3),
-        venue="东湖区职业技能实训基地",
-        time_limit_minutes=60,
-        entry_kind=EntryKind.INDIVIDUAL,
-        prize_table=[engine.PrizeTier("first", 1), engine.PrizeTier("second", 1)],
-        prize_money={"first": Decimal("5000")},
+        job=("electrician", "电工"),
+        prizes=[engine.PrizeTier("first", 1), engine.PrizeTier("second", 1)],
     )
-    return services.contest_open(actor=staff, contest=contest)
-
-
-def _judged(personas: dict[str, User], orgs: dict[str, Org], contest: Contest) -> Panel:
-    """Registers three electricians, judges them with one judge and publishes the results."""
     courier = member(
         orgs["HH-DH-KD-001"], "周骑手", user=personas["courier_worker"], job_type="电工"
     ).person
@@ -63,29 +50,14 @@ def _judged(personas: dict[str, User], orgs: dict[str, Org], contest: Contest) -
         services.registration_submit(
             actor=personas["factory_chair"], contest=contest, people=[person]
         )
-    Contest.objects.filter(pk=contest.pk).update(closes_at=timezone.now() - dt.timedelta(minutes=1))
-    contest.refresh_from_db()
-    staff = personas["donghu_staff"]
-    panel = services.contest_panel_open(actor=staff, contest=contest)
-    scoring.judge_add(actor=staff, panel=panel, user=personas["judge"])
-    for entry in panel.entries.all():
-        theory, practical = MARKS[entry.label]
-        scoring.entry_time_record(actor=staff, entry=entry, seconds=3000)
-        scoring.sheet_save(
-            actor=personas["judge"],
-            panel=panel,
-            entry=entry,
-            marks={"theory_paper": str(theory), "practical_task": str(practical)},
-        )
-    scoring.results_lock(actor=staff, panel=panel)
-    return scoring.results_publish(actor=staff, panel=panel)
+    panel = judged(staff, personas["judge"], contest, MARKS)
+    scoring.results_publish(actor=staff, panel=panel)
+    return contest
 
 
 @pytest.fixture
 def contest(personas: dict[str, User], orgs: dict[str, Org]) -> Contest:
-    contest = _contest(personas, orgs)
-    _judged(personas, orgs, contest)
-    return contest
+    return _judged(personas, orgs)
 
 
 @pytest.fixture
@@ -112,9 +84,21 @@ def test_r19_certificates_go_to_every_awarded_entry_once(
 def test_certificates_wait_for_published_results(
     personas: dict[str, User], orgs: dict[str, Org]
 ) -> None:
-    contest = _contest(personas, orgs)
-    with pytest.raises(ValidationError):
-        certificates.certificates_issue(actor=personas["donghu_staff"], contest=contest)
+    staff = personas["donghu_staff"]
+    contest = open_contest(
+        staff,
+        orgs["HH-DH"],
+        title="东湖区电工技能竞赛",
+        job=("electrician", "电工"),
+        prizes=[engine.PrizeTier("first", 1)],
+    )
+    person = member(orgs[FACTORY], "吴电工", job_type="电工").person
+    services.registration_submit(actor=personas["factory_chair"], contest=contest, people=[person])
+    judged(staff, personas["judge"], contest, MARKS)  # locked, not yet published (R19)
+    with pytest.raises(ValidationError) as refused:
+        certificates.certificates_issue(actor=staff, contest=contest)
+    assert refused.value.code == "not_published"
+    assert not Certificate.objects.exists()
 
 
 def test_other_district_cannot_issue_certificates(

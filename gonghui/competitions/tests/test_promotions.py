@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gonghui.competitions import promotions, services
-from gonghui.competitions.models import Contest, EntryKind
+from gonghui.competitions.models import Contest
+from gonghui.competitions.tests.factories import judged, open_contest
 from gonghui.core.models import Org, User
 from gonghui.orgs.models import Person, SkillGradeChange
 from gonghui.orgs.tests.factories import member
@@ -39,45 +39,24 @@ ENTRANTS = {
 
 def _published(personas: dict[str, User], orgs: dict[str, Org]) -> Contest:
     staff = personas["donghu_staff"]
-    now = timezone.now()
-    contest = services.contest_create(
-        actor=staff,
-        org=orgs["HH-DH"],
+    contest = open_contest(
+        staff,
+        orgs["HH-DH"],
         title="东湖区钳工技能竞赛",
-        job_types=[services.job_type_create(actor=staff, code="fitter", name="钳工")],
-        starts_at=now + dt.timedelta(days=10),
-        ends_at=now + dt.timedelta(days=10, hours=2),
-        closes_at=now + dt.timedelta(days=3),
-        venue="东湖区职业技能实训基地",
-        time_limit_minutes=60,
-        entry_kind=EntryKind.INDIVIDUAL,
-        prize_table=[
+        job=("fitter", "钳工"),
+        prizes=[
             engine.PrizeTier("first", 1),
             engine.PrizeTier("second", 1),
             engine.PrizeTier("third", 1),
         ],
-        prize_money={"first": Decimal("5000")},
     )
-    contest = services.contest_open(actor=staff, contest=contest)
     for name, (_theory, _practical, grade) in ENTRANTS.items():
         person = member(orgs[FACTORY], name, job_type="钳工", skill_grade=grade).person
         services.registration_submit(
             actor=personas["factory_chair"], contest=contest, people=[person]
         )
-    Contest.objects.filter(pk=contest.pk).update(closes_at=timezone.now() - dt.timedelta(minutes=1))
-    contest.refresh_from_db()
-    panel = services.contest_panel_open(actor=staff, contest=contest)
-    scoring.judge_add(actor=staff, panel=panel, user=personas["judge"])
-    for entry in panel.entries.all():
-        theory, practical, _grade = ENTRANTS[entry.label]
-        scoring.entry_time_record(actor=staff, entry=entry, seconds=3000)
-        scoring.sheet_save(
-            actor=personas["judge"],
-            panel=panel,
-            entry=entry,
-            marks={"theory_paper": str(theory), "practical_task": str(practical)},
-        )
-    scoring.results_lock(actor=staff, panel=panel)
+    marks = {name: (theory, practical) for name, (theory, practical, _g) in ENTRANTS.items()}
+    panel = judged(staff, personas["judge"], contest, marks)
     scoring.results_publish(actor=staff, panel=panel)
     return contest
 
