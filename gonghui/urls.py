@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("gonghui.review.urls")),
     path("aid/", include("gonghui.aid.urls")),
     path("", include("gonghui.competitions.urls")),
+    path("", include("gonghui.scoring.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.competitions.models import Appeal, Contest, Registration
+from gonghui.competitions.models import Appeal, Contest, ContestState, Registration
 from gonghui.competitions.services import contest_panel
 from gonghui.core.models import User
 from gonghui.core.permissions import Perm
@@ -72,7 +72,7 @@ def appeal_file(
     return appeal
 
 
-def _is_arbiter(actor: User, panel: Panel | None) -> bool:
+def is_arbiter(actor: User, panel: Panel | None) -> bool:
     return (
         panel is not None and panel.judges.filter(user_id=actor.pk, role=JudgeRole.ARBITER).exists()
     )
@@ -86,7 +86,7 @@ def appeal_answer(*, actor: User, appeal: Appeal, answer: str, upheld: bool) -> 
         .select_related("contest", "contest__org")
         .get(pk=appeal.pk)
     )
-    if not _is_arbiter(actor, contest_panel(appeal.contest)):
+    if not is_arbiter(actor, contest_panel(appeal.contest)):
         raise PermissionDenied
     if appeal.answered_at is not None:
         raise ValidationError(
@@ -114,7 +114,7 @@ def appeal_answer(*, actor: User, appeal: Appeal, answer: str, upheld: bool) -> 
 @transaction.atomic
 def contest_results_publish(*, actor: User, contest: Contest) -> Panel:
     """Publishes the contest's locked results, all at once (R19), once the appeal window has
-    closed and every appeal is answered."""
+    closed and every appeal is answered; the contest is then finished."""
     panel = contest_panel(contest)
     if panel is None:
         raise ValidationError(_("The contest has no judging panel yet."), code="no_panel")
@@ -127,4 +127,7 @@ def contest_results_publish(*, actor: User, contest: Contest) -> Panel:
         raise ValidationError(
             _("R19: an appeal waits for the arbitration's answer."), code="appeal_open"
         )
-    return scoring.results_publish(actor=actor, panel=panel)
+    published = scoring.results_publish(actor=actor, panel=panel)
+    Contest.objects.filter(pk=contest.pk).update(state=ContestState.FINISHED)
+    contest.state = ContestState.FINISHED
+    return published

@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,7 +32,7 @@ from gonghui.core.models import Org, OrgKind, User
 from gonghui.core.permissions import Perm
 from gonghui.core.scoping import actor_can
 from gonghui.core.services import audit_record
-from gonghui.orgs.models import MembershipState, Person, Sex
+from gonghui.orgs.models import Enterprise, MembershipState, Person, Sex
 from gonghui.orgs.selectors import standing_membership
 from gonghui.scoring import engine
 from gonghui.scoring import services as scoring
@@ -219,6 +220,14 @@ def _person_faults(contest: Contest, person: Person, job_names: set[str]) -> lis
             else _("%(name)s is not a current union member.")
         )
         faults.append(ValidationError(message % values, code="not_member"))
+    elif not membership.org.path.startswith(contest.org.path):
+        faults.append(
+            ValidationError(
+                _("%(name)s's union is not under %(org)s, which runs this contest.")
+                % {**values, "org": contest.org.name},
+                code="outside",
+            )
+        )
     age = age_on(person.birth_date, timezone.localtime(contest.starts_at).date())
     retirement = RETIREMENT_AGE[Sex(person.sex)]
     if not MINIMUM_AGE <= age < retirement:
@@ -445,6 +454,8 @@ def contest_panel_open(
         rubric=rubric,
         prize_table=[engine.PrizeTier(t["name"], t["count"]) for t in contest.prize_table],
     )
+    draw = LotDraw.objects.filter(contest=contest).first()
+    stations = {int(pk): n for pk, n in draw.stations.items()} if draw else {}
     for registration in registrations:
         contestants = list(registration.contestants.all())
         scoring.entry_add(
@@ -453,6 +464,7 @@ def contest_panel_open(
             label=registration.team_name or "、".join(c.person.name for c in contestants),
             subject=registration,
             employer_keys=[c.employer_key for c in contestants],
+            position=stations.get(registration.pk),
         )
     contest.state = ContestState.JUDGING
     contest.save(update_fields=["state"])
@@ -464,3 +476,24 @@ def contest_panel_open(
         after={"panel": panel.pk, "entries": len(registrations)},
     )
     return panel
+
+
+def panel_subject_url(panel: Panel) -> str:
+    return reverse("competitions:contest", args=[int(panel.object_id)])
+
+
+def panel_employers(panel: Panel) -> list[tuple[str, str]]:
+    """The employers of the contest's entrants, by name: a judge working for one of them is
+    recused from its entrants (R18)."""
+    keys = {
+        key
+        for keys in panel.entries.values_list("employer_keys", flat=True)
+        for key in keys
+        if key.isdigit()
+    }
+    return [
+        (str(pk), name)
+        for pk, name in Enterprise.objects.filter(pk__in=[int(k) for k in keys])
+        .order_by("name")
+        .values_list("pk", "name")
+    ]

@@ -31,6 +31,7 @@ class Perm(StrEnum):
     SCORE_ENTER = "score.enter"
     SCORE_MANAGE = "score.manage"
     CONTEST_MANAGE = "contest.manage"
+    CONTEST_VIEW = "contest.view"
 
 
 PERM_LABELS: dict[Perm, Promise] = {
@@ -52,6 +53,7 @@ PERM_LABELS: dict[Perm, Promise] = {
     Perm.SCORE_ENTER: _("Enter marks as a judge of a panel"),
     Perm.SCORE_MANAGE: _("Set up panels, lock and publish results"),
     Perm.CONTEST_MANAGE: _("Run labour and skills contests"),
+    Perm.CONTEST_VIEW: _("See the contests open to the org's members, and enter them"),
 }
 
 # Permissions that only count when held at the root of the tree.
@@ -64,7 +66,9 @@ class RoleSpec:
     perms: frozenset[Perm]
 
 
-_STAFF = frozenset({Perm.HOME_VIEW, Perm.CALENDAR_VIEW, Perm.ORG_VIEW, Perm.MEMBER_VIEW})
+_STAFF = frozenset(
+    {Perm.HOME_VIEW, Perm.CALENDAR_VIEW, Perm.ORG_VIEW, Perm.MEMBER_VIEW, Perm.CONTEST_VIEW}
+)
 
 ROLES: dict[str, RoleSpec] = {
     "federation_admin": RoleSpec(
@@ -115,10 +119,11 @@ ROLES: dict[str, RoleSpec] = {
     "reviewer": RoleSpec(
         _("Reviewer"), frozenset({Perm.HOME_VIEW, Perm.CALENDAR_VIEW, Perm.CASE_REVIEW})
     ),
-    "judge": RoleSpec(_("Judge"), frozenset({Perm.HOME_VIEW, Perm.SCORE_ENTER})),
+    "judge": RoleSpec(_("Judge"), frozenset({Perm.HOME_VIEW, Perm.SCORE_ENTER, Perm.CONTEST_VIEW})),
     "bank_officer": RoleSpec(_("Bank officer"), frozenset({Perm.HOME_VIEW})),
     "employer_hr": RoleSpec(_("Employer HR"), frozenset({Perm.HOME_VIEW})),
     "worker": RoleSpec(
-        _("Worker"), frozenset({Perm.HOME_VIEW, Perm.OWN_MEMBERSHIP_VIEW, Perm.AID_APPLY})
+        _("Worker"),
+        frozenset({Perm.HOME_VIEW, Perm.OWN_MEMBERSHIP_VIEW, Perm.AID_APPLY, Perm.CONTEST_VIEW}),
     ),
 }

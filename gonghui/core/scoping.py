@@ -56,6 +56,13 @@ def org_scope_q(actor: Actor, perm: Perm, field: str = "org") -> Q:
     return reduce(or_, (Q(**{f"{field}__path__startswith": g.org.path}) for g in grants))
 
 
+def ancestor_paths(org: Org) -> list[str]:
+    """The paths of the org and every org above it ('/1/4/17/' → '/1/', '/1/4/', '/1/4/17/'):
+    what reaches an org from above is one `path__in` filter."""
+    parts = [p for p in org.path.split("/") if p]
+    return ["/" + "/".join(parts[: n + 1]) + "/" for n in range(len(parts))]
+
+
 def require(actor: Actor, perm: Perm, org: Org | None = None) -> None:
     """Missing and forbidden look the same from outside: both are a 404."""
     if not actor_can(actor, perm, org):

@@ -228,7 +228,8 @@ class PanelJudge(models.Model):
 
 class Entry(models.Model):
     """One entrant of a panel, a person or a team: a label, optionally the program's own
-    record, the employers of its members (for recusal) and the time it took, in seconds."""
+    record, the employers of its members (for recusal), the time it took in seconds, and
+    where judges find it (`position`: a contest's work station; none, in the order added)."""
 
     panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="entries")
     label = models.CharField(_("entrant"), max_length=200)
@@ -239,9 +240,11 @@ class Entry(models.Model):
     subject = GenericForeignKey("content_type", "object_id")
     employer_keys = models.JSONField(default=list)
     time_taken = models.PositiveIntegerField(_("time taken (seconds)"), null=True, blank=True)
+    position = models.PositiveIntegerField(_("station"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("panel entry")
+        ordering = [models.F("position").asc(nulls_last=True), "pk"]
         verbose_name_plural = _("panel entries")
         constraints = [
             models.UniqueConstraint(

@@ -212,8 +212,10 @@ def entry_add(
     subject: models.Model | None = None,
     employer_keys: Iterable[str] = (),
     time_taken: int | None = None,
+    position: int | None = None,
 ) -> Entry:
-    """An entrant (a person or a team) with the employers of its members, for recusal (R18)."""
+    """An entrant (a person or a team) with the employers of its members, for recusal (R18),
+    and optionally its place in the judges' list (a work station)."""
     panel = _locked(panel)
     _require(actor, Perm.SCORE_MANAGE, panel.org)
     _still_open(panel)
@@ -222,6 +224,7 @@ def entry_add(
         label=label[:200],
         employer_keys=sorted({k.strip() for k in employer_keys if k.strip()}),
         time_taken=time_taken,
+        position=position,
     )
     if subject is not None:
         entry.content_type = ContentType.objects.get_for_model(subject)

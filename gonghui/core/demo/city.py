@@ -46,6 +46,8 @@ PERSONAS: tuple[Persona, ...] = (
     Persona("courier_chair", "孙快递", "federation_admin", "HH-DH-KD", "快递行业工会联合会主席"),
     Persona("courier_worker", "周骑手", "worker", "HH-DH-KD-001", "快递员（职工）"),
     Persona("judge", "吴评委", "judge", "HH", "评委"),
+    Persona("judge2", "钱评委", "judge", "HH", "评委"),
+    Persona("judge3", "何评委", "judge", "HH", "评委（与一组选手同单位，回避）"),
     Persona("bank_officer", "郑行长", "bank_officer", "HH", "合作银行信贷员"),
     Persona("employer_hr", "冯人事", "employer_hr", "HH-DH-JD1-001", "企业人事"),
 )

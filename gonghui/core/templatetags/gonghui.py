@@ -25,6 +25,19 @@ def wan(value: Decimal | int | str | None) -> str:
 
 
 @register.filter
+def duration(seconds: int | None) -> str:
+    """Seconds as minutes and seconds (52′07″); a dash when not recorded."""
+    if seconds is None:
+        return "—"
+    return f"{seconds // 60}′{seconds % 60:02d}″"
+
+
+@register.filter
+def get_item(mapping: dict[str, Any], key: str) -> Any:
+    return mapping.get(key, "") if mapping else ""
+
+
+@register.filter
 def mask_name(value: str) -> str:
     return personal_data.mask_name(value or "")
 

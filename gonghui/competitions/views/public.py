@@ -1,5 +1,5 @@
-"""The public verification page of certificates, and a certificate's PDF for its holder and the
-contest's staff."""
+"""Pages anyone may open: the verification of a certificate and a contest's published winners;
+and a certificate's PDF for its holder and the contest's staff."""
 
 from __future__ import annotations
 
@@ -9,12 +9,14 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from gonghui.competitions.certificates import certificate_pdf
-from gonghui.competitions.models import Certificate
+from gonghui.competitions.models import Certificate, Contest
+from gonghui.competitions.selectors import standings
 from gonghui.core import ratelimit
 from gonghui.core.models import User
 from gonghui.core.permissions import Perm
 from gonghui.core.personal_data import mask_name
 from gonghui.core.scoping import actor_can
+from gonghui.scoring.models import PanelState
 
 VERIFICATIONS_PER_HOUR = 60
 
@@ -59,3 +61,20 @@ def certificate_download(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(certificate_pdf(certificate), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.code}.pdf"'
     return response
+
+
+@require_GET
+def results_public(request: HttpRequest, pk: int) -> HttpResponse:
+    """The published list of a contest's winners (R19: all at once), for anyone: prizes and
+    merit awards with the winners' names and units, as a results announcement prints them."""
+    contest = (
+        Contest.objects.select_related("org").filter(pk=pk).first() if 0 < pk < 2**63 else None
+    )
+    if contest is None:
+        raise Http404
+    panel, rows = standings(contest)
+    if panel is None or panel.state != PanelState.PUBLISHED:
+        raise Http404
+    winners = [row for row in rows if row.result.prize_tier or row.result.merit]
+    context = {"contest": contest, "panel": panel, "winners": winners, "entrants": len(rows)}
+    return render(request, "competitions/results_public.html", context)
