@@ -65,6 +65,10 @@ def nowhere_int(world: World) -> dict[str, object]:
     return {"pk": 2**40}
 
 
+def contest(world: World) -> dict[str, object]:
+    return {"pk": world["contest"].pk}  # type: ignore[attr-defined]
+
+
 def campaign(world: World) -> dict[str, object]:
     return {"pk": world["campaign"].pk}  # type: ignore[attr-defined]
 
@@ -163,6 +167,29 @@ MATRIX: dict[str, tuple[Args, dict[str, int]]] = {
     # --- competitions: certificates (the verification page is public; a code nowhere is 404) ---
     "competitions:verify": (lambda w: {"code": "NOWHERE234"}, rule(404, anonymous=404)),
     "competitions:certificate_download": (nowhere_int, rule(404)),
+    # --- competitions: an open 东湖 contest; 西山 neither sees nor enters it ---
+    "competitions:contests": (no_args, rule(200)),
+    "competitions:contest_new": (no_args, rule(200, factory_chair=404, courier_worker=404)),
+    "competitions:contest": (contest, rule(200, xishan_staff=404)),
+    "competitions:contest_open": (contest, POST_ONLY),
+    "competitions:lot_draw": (contest, POST_ONLY),
+    "competitions:judging_open": (contest, POST_ONLY),
+    "competitions:results_publish": (contest, POST_ONLY),
+    "competitions:certificates_issue": (contest, POST_ONLY),
+    "competitions:promotions_apply": (contest, POST_ONLY),
+    "competitions:register": (contest, rule(200, xishan_staff=404, courier_worker=404)),
+    "competitions:enter_self": (contest, POST_ONLY),
+    "competitions:appeal_file": (contest, POST_ONLY),
+    "competitions:results": (contest, rule(404, anonymous=404)),  # not published yet
+    "competitions:appeal": (nowhere_int, rule(404)),
+    # --- scoring: panels (the contest's panel is not open yet) ---
+    "scoring:mine": (no_args, rule(404, city_admin=200, donghu_staff=200, xishan_staff=200)),
+    "scoring:panel": (nowhere_int, rule(404)),
+    "scoring:mark": (nowhere_int, rule(404)),
+    "scoring:judge_add": (nowhere_int, POST_ONLY),
+    "scoring:lock": (nowhere_int, POST_ONLY),
+    "scoring:sheet_save": (lambda w: {"pk": 2**40, "entry_pk": 2**40}, POST_ONLY),
+    "scoring:entry_time": (lambda w: {"pk": 2**40, "entry_pk": 2**40}, POST_ONLY),
     "set_language": (no_args, rule(302, anonymous=302)),
 }
 # POST-only URLs: what a POST with no data answers (302 back with a message when allowed).
@@ -190,6 +217,13 @@ POST_MATRIX: dict[str, tuple[Args, dict[str, int]]] = {
     "aid:file_recheck": (lambda w: {"pk": w["dh_file"].pk}, DONGHU_MEMBER),  # type: ignore[attr-defined]
     "aid:file_close": (lambda w: {"pk": w["dh_file"].pk}, DONGHU_MEMBER),  # type: ignore[attr-defined]
     "aid:spot_check": (no_args, rule(302, courier_worker=404)),
+    # --- competitions (POST): staff of 东湖 and above get the refusal as a message ---
+    "competitions:contest_open": (contest, rule(404, city_admin=302, donghu_staff=302)),
+    "competitions:lot_draw": (contest, rule(404, city_admin=302, donghu_staff=302)),
+    "competitions:results_publish": (contest, rule(404, city_admin=302, donghu_staff=302)),
+    "competitions:enter_self": (contest, rule(404, courier_worker=302)),
+    "competitions:appeal_file": (contest, rule(302, xishan_staff=404)),
+    "scoring:lock": (nowhere_int, rule(404)),
 }
 API_RULES: dict[str, dict[str, int]] = {
     "/api/v1/me": rule(200, anonymous=401),
@@ -247,7 +281,21 @@ def world(orgs: dict[str, Org], personas: dict[str, User]) -> World:
         "donghu_member": member(orgs["HH-DH-JD1-001"], "矩阵甲"),
         "notice": notice,
         **_aid_world(orgs, personas),
+        "contest": _contest(orgs, personas),
     }
+
+
+def _contest(orgs: dict[str, Org], personas: dict[str, User]) -> object:
+    from gonghui.competitions.tests.factories import open_contest
+    from gonghui.scoring.engine import DEFAULT_PRIZE_TABLE
+
+    return open_contest(
+        personas["donghu_staff"],
+        orgs["HH-DH"],
+        title="东湖区电工技能竞赛",
+        job=("electrician", "电工"),
+        prizes=DEFAULT_PRIZE_TABLE,
+    )
 
 
 def _aid_world(orgs: dict[str, Org], personas: dict[str, User]) -> World:

@@ -115,6 +115,8 @@ def appeal_answer(*, actor: User, appeal: Appeal, answer: str, upheld: bool) -> 
 def contest_results_publish(*, actor: User, contest: Contest) -> Panel:
     """Publishes the contest's locked results, all at once (R19), once the appeal window has
     closed and every appeal is answered; the contest is then finished."""
+    if not actor_can(actor, Perm.CONTEST_MANAGE, contest.org):
+        raise PermissionDenied
     panel = contest_panel(contest)
     if panel is None:
         raise ValidationError(_("The contest has no judging panel yet."), code="no_panel")

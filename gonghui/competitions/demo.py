@@ -20,14 +20,14 @@ from django.utils import timezone
 from faker import Faker
 
 from gonghui.competitions import appeals, certificates, promotions, services
-from gonghui.competitions.models import Contest, EntryKind, JobType
+from gonghui.competitions.models import Contest, EntryKind, JobType, LotDraw
 from gonghui.core.models import Org, OrgKind, User
 from gonghui.core.personal_data import lookup_hash
 from gonghui.orgs.demo import resident_id
 from gonghui.orgs.models import Enterprise, Membership, MembershipState, Person
 from gonghui.scoring import engine
 from gonghui.scoring import services as scoring
-from gonghui.scoring.models import JudgeRole
+from gonghui.scoring.models import JudgeRole, Panel
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 SEED_TITLE = "2026年东湖区住宅装饰装修水电工技能竞赛"
@@ -178,6 +178,14 @@ def _seed_contest(users: dict[str, User], jobs: dict[str, JobType]) -> None:
     appeals.contest_results_publish(actor=staff, contest=contest)
     certificates.certificates_issue(actor=staff, contest=contest)
     promotions.promotions_apply(actor=staff, contest=contest)
+    # Dates as the day ran them: stations drawn that morning, results locked after marking,
+    # published the next day once the appeal window had passed, certificates the day after
+    # (promotions are append-only records and keep the day they were loaded).
+    LotDraw.objects.filter(contest=contest).update(drawn_at=_at(day, 8, 30))
+    Panel.objects.filter(pk=panel.pk).update(
+        locked_at=_at(day, 15), published_at=_at(day + dt.timedelta(days=1), 10)
+    )
+    contest.certificates.update(issued_at=_at(day + dt.timedelta(days=2), 10))
 
 
 def _courier_contest(users: dict[str, User], jobs: dict[str, JobType]) -> None:

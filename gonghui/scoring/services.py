@@ -273,12 +273,14 @@ def is_recused(judge: PanelJudge, entry: Entry) -> bool:
 
 
 def _problem_message(problem: engine.Problem, rubric: engine.Rubric, mark: object) -> str:
-    values = {"criterion": problem.criterion, "mark": mark}
+    """The problem as a judge reads it: the criterion by its label, as the sheet shows it."""
+    labels = {c.code: c.label for c in rubric.criteria}
+    values = {"criterion": labels.get(problem.criterion, problem.criterion), "mark": mark}
     if problem.code is engine.ProblemCode.ABOVE_MAXIMUM:
         maximum = next(c.maximum for c in rubric.criteria if c.code == problem.criterion)
         return _("%(criterion)s: %(mark)s is above the maximum of %(maximum)s.") % {
             **values,
-            "maximum": maximum,
+            "maximum": format(maximum.normalize(), "f"),  # 100, not 100.00
         }
     messages = {
         engine.ProblemCode.MISSING: _("%(criterion)s: no mark given."),

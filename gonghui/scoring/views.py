@@ -18,6 +18,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from gonghui.core.http import request_user
 from gonghui.core.models import User
+from gonghui.core.permissions import Perm
+from gonghui.core.scoping import actor_can
 from gonghui.scoring import selectors, services
 from gonghui.scoring.forms import JudgeForm, TimeForm
 from gonghui.scoring.models import Entry, JudgeRole, Panel, PanelJudge, ScoreSheet
@@ -43,10 +45,10 @@ def _messages_of(exc: ValidationError) -> list[str]:
 def mine(request: HttpRequest) -> HttpResponse:
     """The panels the actor judges, and those they run."""
     actor = request_user(request)
+    if not (actor_can(actor, Perm.SCORE_ENTER) or actor_can(actor, Perm.SCORE_MANAGE)):
+        raise Http404
     seats = list(selectors.panels_judged_by(actor)[:50])
     managed = list(selectors.panels_managed_by(actor)[:50])
-    if not seats and not managed:
-        raise Http404
     return render(request, "scoring/mine.html", {"seats": seats, "managed": managed})
 
 

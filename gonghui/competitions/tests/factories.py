@@ -77,3 +77,15 @@ def judged(
     scoring.results_lock(actor=staff, panel=panel)
     panel.refresh_from_db()
     return panel
+
+
+def ended(contest: Contest, ago: dt.timedelta) -> Contest:
+    """Time has passed the contest: it ran for an hour and ended `ago`."""
+    end = timezone.now() - ago
+    Contest.objects.filter(pk=contest.pk).update(
+        closes_at=end - dt.timedelta(days=3),
+        starts_at=end - dt.timedelta(hours=1),
+        ends_at=end,
+    )
+    contest.refresh_from_db()
+    return contest

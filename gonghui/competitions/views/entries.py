@@ -15,6 +15,8 @@ from gonghui.competitions import appeals, selectors, services
 from gonghui.competitions.forms import AnswerForm, AppealForm, EntryForm
 from gonghui.competitions.models import Appeal, ContestState
 from gonghui.core.http import request_user
+from gonghui.core.permissions import Perm
+from gonghui.core.scoping import actor_can
 from gonghui.orgs.models import Person
 
 
@@ -31,7 +33,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
     q = request.GET.get("q", "")[:40]
     candidates, total = selectors.candidates_for(actor, contest, q)
     kept = [request.POST.get(f"person_{n}", "") for n in range(1, contest.team_size + 1)]
-    if not candidates and not q and not any(kept):
+    if not (actor_can(actor, Perm.MEMBER_MANAGE) or actor_can(actor, Perm.CASE_OPEN)):
         raise Http404
     choices = [
         (str(m.person_id), f"{m.person.name} · {m.org.name} · {m.person.job_type}")

@@ -64,7 +64,7 @@ class Contest:
         self, personas: dict[str, User], orgs: dict[str, Org], **panel_options: object
     ) -> None:
         self.admin = personas["city_admin"]
-        self.judges = [personas["judge"], _user("judge2", orgs), _user("judge3", orgs)]
+        self.judges = [personas["judge"], personas["judge2"], personas["judge3"]]
         self.panel = services.panel_create(
             actor=self.admin,
             program="test.contest",
