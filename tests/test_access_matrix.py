@@ -237,6 +237,11 @@ API_RULES: dict[str, dict[str, int]] = {
     "/api/v1/aid/campaigns": rule(200, anonymous=401, courier_worker=404),
     "/api/v1/aid/campaigns/{campaign_id}": rule(200, anonymous=401, courier_worker=404),
     "/api/v1/aid/applications/mine": rule(404, anonymous=401, courier_worker=200),
+    "/api/v1/contests": rule(200, anonymous=401),
+    "/api/v1/contests/{contest_id}/results": rule(404, anonymous=401),  # not judged yet
+    "/api/v1/contests/figures": rule(
+        404, anonymous=401, city_admin=200, donghu_staff=200, xishan_staff=200
+    ),
 }
 # Every API operation and who may call it; test_api.py and orgs' tests prove each rule.
 API_OPERATIONS = {
@@ -249,6 +254,10 @@ API_OPERATIONS = {
     ("get", "/api/v1/aid/campaigns"): "aid staff (aid.manage, case.open or case.review)",
     ("get", "/api/v1/aid/campaigns/{campaign_id}"): "aid staff of an org above or below it",
     ("get", "/api/v1/aid/applications/mine"): "aid.apply: the worker's own applications",
+    ("get", "/api/v1/contests"): "contest.view or contest.manage: the contests the actor sees",
+    ("get", "/api/v1/contests/{contest_id}/results"): "published, to whoever sees the contest",
+    ("get", "/api/v1/contests/figures"): "contest.manage: the figures of the actor's subtrees",
+    ("put", "/api/v1/scoring/panels/{panel_id}/entries/{entry_id}/sheet"): "a judge of the panel",
 }
 IGNORED_NAMESPACES = {"admin", "api"}  # Django's admin (superusers only) and the API below
 
@@ -326,6 +335,7 @@ def _client(username: str, personas: dict[str, User]) -> Client:
 def _api_path(template: str, world: World) -> str:
     m: Membership = world["donghu_member"]  # type: ignore[assignment]
     template = template.replace("{campaign_id}", str(world["campaign"].pk))  # type: ignore[attr-defined]
+    template = template.replace("{contest_id}", str(world["contest"].pk))  # type: ignore[attr-defined]
     return template.replace("{person_id}", str(m.person_id)).replace(
         "{org_id}",
         str(world["HH-DH"].pk),  # type: ignore[attr-defined]

@@ -14,6 +14,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from gonghui.aid.api import router as aid_router
+from gonghui.competitions.api import router as competitions_router
 from gonghui.core.api import router as core_router
 from gonghui.core.services import api_token_authenticate
 from gonghui.orgs.api import router as orgs_router
@@ -72,3 +73,4 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 api.add_router("/v1/", core_router)
 api.add_router("/v1/", orgs_router)
 api.add_router("/v1/", aid_router)
+api.add_router("/v1/", competitions_router)

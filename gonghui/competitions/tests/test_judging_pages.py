@@ -6,8 +6,12 @@ changes after the lock."""
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
+from typing import cast
 
 import pytest
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.test import Client
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,13 +28,14 @@ from gonghui.scoring.engine import PrizeTier
 from gonghui.scoring.models import Panel, PanelJudge, PanelState, ScoreSheet
 
 pytestmark = pytest.mark.django_db
+ClientFor = Callable[[str], Client]
 
 FACTORY = "HH-DH-JD1-001"
-HX = {"HTTP_HX_REQUEST": "true"}
+HX = {"HX-Request": "true"}
 
 
-def _text(response: object) -> str:
-    return html.unescape(response.content.decode())  # type: ignore[attr-defined]
+def _text(response: HttpResponseBase) -> str:
+    return html.unescape(cast(HttpResponse, response).content.decode())
 
 
 @pytest.fixture
@@ -66,7 +71,9 @@ def panel(personas: dict[str, User], orgs: dict[str, Org], firm: Enterprise) -> 
     )
 
 
-def _seat(client: Client, panel: Panel, user: User, employer: str = "", role: str = "judge"):  # type: ignore[no-untyped-def]
+def _seat(
+    client: Client, panel: Panel, user: User, employer: str = "", role: str = "judge"
+) -> HttpResponseBase:
     return client.post(
         reverse("scoring:judge_add", args=[panel.pk]),
         {"user": str(user.pk), "role": role, "employer_key": employer, "conflict_note": ""},
@@ -74,7 +81,7 @@ def _seat(client: Client, panel: Panel, user: User, employer: str = "", role: st
 
 
 def test_staff_seat_judges_with_their_employer_and_the_page_shows_whom_they_are_recused_from(
-    client_for, personas: dict[str, User], panel: Panel, firm: Enterprise
+    client_for: ClientFor, personas: dict[str, User], panel: Panel, firm: Enterprise
 ) -> None:
     """R18: the employer is chosen among the entrants' employers, by name."""
     staff = client_for("donghu_staff")
@@ -93,7 +100,7 @@ def test_staff_seat_judges_with_their_employer_and_the_page_shows_whom_they_are_
 
 
 def test_a_judge_marks_through_htmx_and_marks_above_a_maximum_are_refused_and_kept(
-    client_for, personas: dict[str, User], panel: Panel
+    client_for: ClientFor, personas: dict[str, User], panel: Panel
 ) -> None:
     _seat(client_for("donghu_staff"), panel, personas["judge"])
     judge = client_for("judge")
@@ -102,7 +109,7 @@ def test_a_judge_marks_through_htmx_and_marks_above_a_maximum_are_refused_and_ke
     entry = panel.entries.first()
     assert entry is not None
     url = reverse("scoring:sheet_save", args=[panel.pk, entry.pk])
-    refused = judge.post(url, {"theory_paper": "105", "practical_task": "88"}, **HX)
+    refused = judge.post(url, {"theory_paper": "105", "practical_task": "88"}, headers=HX)
     card = _text(refused)
     message = _("%(criterion)s: %(mark)s is above the maximum of %(maximum)s.") % {
         "criterion": _("Theory paper"),
@@ -113,14 +120,14 @@ def test_a_judge_marks_through_htmx_and_marks_above_a_maximum_are_refused_and_ke
     assert 'value="105"' in card and 'value="88"' in card  # what was typed stays
     assert "<html" not in card  # only the card comes back
     assert not ScoreSheet.objects.exists()
-    saved = _text(judge.post(url, {"theory_paper": "90.5", "practical_task": "88"}, **HX))
+    saved = _text(judge.post(url, {"theory_paper": "90.5", "practical_task": "88"}, headers=HX))
     assert _("Saved.") in saved
     sheet = ScoreSheet.objects.get()
     assert sheet.marks == {"practical_task": "88", "theory_paper": "90.5"}
 
 
 def test_a_recused_judge_sees_the_entrant_as_recused_and_cannot_mark_it(
-    client_for, personas: dict[str, User], panel: Panel, firm: Enterprise
+    client_for: ClientFor, personas: dict[str, User], panel: Panel, firm: Enterprise
 ) -> None:
     """R18: same employer as the entrant."""
     _seat(client_for("donghu_staff"), panel, personas["judge3"], employer=str(firm.pk))
@@ -131,7 +138,7 @@ def test_a_recused_judge_sees_the_entrant_as_recused_and_cannot_mark_it(
     response = judge.post(
         reverse("scoring:sheet_save", args=[panel.pk, own.pk]),
         {"theory_paper": "90", "practical_task": "90"},
-        **HX,
+        headers=HX,
     )
     assert _("You are recused from %(entrant)s (same employer or a declared conflict).") % {
         "entrant": "吴电工"
@@ -140,7 +147,7 @@ def test_a_recused_judge_sees_the_entrant_as_recused_and_cannot_mark_it(
 
 
 def test_lock_names_every_gap_then_locks_and_nothing_changes_after(
-    client_for, personas: dict[str, User], panel: Panel
+    client_for: ClientFor, personas: dict[str, User], panel: Panel
 ) -> None:
     staff = client_for("donghu_staff")
     _seat(staff, panel, personas["judge"])
@@ -165,25 +172,29 @@ def test_lock_names_every_gap_then_locks_and_nothing_changes_after(
             reverse("scoring:entry_time", args=[panel.pk, entry.pk]),
             {"minutes": "50", "seconds": str(n)},
         )
-    assert sorted(panel.entries.values_list("time_taken", flat=True)) == [3000, 3001, 3002]
+    assert sorted(t or 0 for t in panel.entries.values_list("time_taken", flat=True)) == [
+        3000,
+        3001,
+        3002,
+    ]
     staff.post(reverse("scoring:lock", args=[panel.pk]))
     panel.refresh_from_db()
     assert panel.state == PanelState.LOCKED
-    entry = panel.entries.first()
-    assert entry is not None
+    locked_entry = panel.entries.first()
+    assert locked_entry is not None
     after = judge.post(
-        reverse("scoring:sheet_save", args=[panel.pk, entry.pk]),
+        reverse("scoring:sheet_save", args=[panel.pk, locked_entry.pk]),
         {"theory_paper": "100", "practical_task": "100"},
-        **HX,
+        headers=HX,
     )
     assert _("The results are locked: nothing on this panel changes now.") in _text(after)
-    assert ScoreSheet.objects.get(entry=entry).marks["practical_task"] == "80"
+    assert ScoreSheet.objects.get(entry=locked_entry).marks["practical_task"] == "80"
     results = _text(staff.get(reverse("scoring:panel", args=[panel.pk])))
     assert 'data-testid="panel-results"' in results
 
 
 def test_a_judge_of_another_panel_or_no_judge_gets_404(
-    client_for, personas: dict[str, User], orgs: dict[str, Org], panel: Panel
+    client_for: ClientFor, personas: dict[str, User], orgs: dict[str, Org], panel: Panel
 ) -> None:
     other = User.objects.create_user(username="judge_other", password="x")
     role_grant(actor=None, user=other, role="judge", org=orgs["HH-XS"])

@@ -7,9 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from collections.abc import Callable
+from typing import cast
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -26,14 +30,15 @@ from gonghui.scoring import engine
 from gonghui.scoring.models import PanelState
 
 pytestmark = pytest.mark.django_db
+ClientFor = Callable[[str], Client]
 
 FACTORY = "HH-DH-JD1-001"
 PRIZES = [engine.PrizeTier("first", 1), engine.PrizeTier("second", 1)]
 
 
-def _text(response: object) -> str:
+def _text(response: HttpResponseBase) -> str:
     """The page as a reader sees it: entities such as &#x27; turned back into characters."""
-    return html.unescape(response.content.decode())  # type: ignore[attr-defined]
+    return html.unescape(cast(HttpResponse, response).content.decode())
 
 
 @pytest.fixture
@@ -73,13 +78,13 @@ def _form(**overrides: str) -> dict[str, str]:
 
 
 def test_staff_create_a_contest_in_the_browser_form_with_the_r18_weights(
-    client_for, orgs: dict[str, Org]
+    client_for: ClientFor, orgs: dict[str, Org]
 ) -> None:
     client = client_for("donghu_staff")
     assert client.get(reverse("competitions:contest_new")).status_code == 200
     response = client.post(reverse("competitions:contest_new"), _form(org=str(orgs["HH-DH"].pk)))
     contest = Contest.objects.get(title="东湖区焊工技能竞赛")
-    assert response.url == reverse("competitions:contest", args=[contest.pk])  # type: ignore[attr-defined]
+    assert response["Location"] == reverse("competitions:contest", args=[contest.pk])
     assert contest.state == ContestState.DRAFT
     assert [str(w) for w in (contest.theory_weight, contest.practical_weight)] == ["0.30", "0.70"]
     assert [jt.name for jt in contest.job_types.all()] == ["焊工"]
@@ -87,7 +92,7 @@ def test_staff_create_a_contest_in_the_browser_form_with_the_r18_weights(
 
 
 def test_a_contest_whose_registration_closes_after_its_start_is_refused_and_kept(
-    client_for, orgs: dict[str, Org]
+    client_for: ClientFor, orgs: dict[str, Org]
 ) -> None:
     client = client_for("donghu_staff")
     start = timezone.localtime() + dt.timedelta(days=20)
@@ -104,7 +109,7 @@ def test_a_contest_whose_registration_closes_after_its_start_is_refused_and_kept
 
 
 def test_a_union_enters_members_and_a_refused_entry_names_each_reason(
-    client_for, personas: dict[str, User], orgs: dict[str, Org], contest: Contest
+    client_for: ClientFor, personas: dict[str, User], orgs: dict[str, Org], contest: Contest
 ) -> None:
     """Registration by the grassroots union (PROGRAMS §7); eligibility refusals are shown."""
     electrician = member(orgs[FACTORY], "吴电工", job_type="电工").person
@@ -124,7 +129,7 @@ def test_a_union_enters_members_and_a_refused_entry_names_each_reason(
 
 
 def test_a_worker_enters_himself_and_sees_why_he_cannot_enter_twice(
-    client_for, personas: dict[str, User], orgs: dict[str, Org], contest: Contest
+    client_for: ClientFor, personas: dict[str, User], orgs: dict[str, Org], contest: Contest
 ) -> None:
     member(orgs["HH-DH-KD-001"], "周骑手", user=personas["courier_worker"], job_type="电工")
     client = client_for("courier_worker")
@@ -139,7 +144,7 @@ def test_a_worker_enters_himself_and_sees_why_he_cannot_enter_twice(
 
 
 def test_entries_after_registration_closes_are_refused_with_the_reason(
-    client_for, personas: dict[str, User], orgs: dict[str, Org], contest: Contest
+    client_for: ClientFor, personas: dict[str, User], orgs: dict[str, Org], contest: Contest
 ) -> None:
     electrician = member(orgs[FACTORY], "吴电工", job_type="电工").person
     registration_closed(contest)
@@ -161,7 +166,7 @@ def _entered(personas: dict[str, User], orgs: dict[str, Org], contest: Contest) 
 
 
 def test_staff_draw_lots_and_open_judging_from_the_contest_page(
-    client_for, personas: dict[str, User], orgs: dict[str, Org], contest: Contest
+    client_for: ClientFor, personas: dict[str, User], orgs: dict[str, Org], contest: Contest
 ) -> None:
     _entered(personas, orgs, contest)
     client = client_for("donghu_staff")
@@ -174,13 +179,13 @@ def test_staff_draw_lots_and_open_judging_from_the_contest_page(
     response = client.post(reverse("competitions:judging_open", args=[contest.pk]))
     panel = services.contest_panel(contest)
     assert panel is not None
-    assert response.url == reverse("scoring:panel", args=[panel.pk])  # type: ignore[attr-defined]
+    assert response["Location"] == reverse("scoring:panel", args=[panel.pk])
     # Entrants are listed by their drawn station.
     assert [e.position for e in panel.entries.all()] == [1, 2, 3]
 
 
 def test_results_publish_waits_for_the_appeal_window_and_the_arbiters_answer(
-    client_for, personas: dict[str, User], orgs: dict[str, Org], contest: Contest
+    client_for: ClientFor, personas: dict[str, User], orgs: dict[str, Org], contest: Contest
 ) -> None:
     """R19: appeals until 2 hours after the end, answered by the arbitration panel, final;
     the results are published together once the window has passed."""
@@ -233,7 +238,7 @@ def test_results_publish_waits_for_the_appeal_window_and_the_arbiters_answer(
 
 
 def test_certificates_promotions_and_the_public_results_follow_publication(
-    client_for, personas: dict[str, User], orgs: dict[str, Org], contest: Contest
+    client_for: ClientFor, personas: dict[str, User], orgs: dict[str, Org], contest: Contest
 ) -> None:
     _entered(personas, orgs, contest)
     for person in contest.registrations.all():
@@ -267,7 +272,7 @@ def test_certificates_promotions_and_the_public_results_follow_publication(
 
 
 def test_the_figures_of_a_federation_count_its_subtree(
-    client_for, personas: dict[str, User], orgs: dict[str, Org], contest: Contest
+    client_for: ClientFor, personas: dict[str, User], orgs: dict[str, Org], contest: Contest
 ) -> None:
     """Contests, job types, participating units and participant-times (PROGRAMS §7)."""
     _entered(personas, orgs, contest)

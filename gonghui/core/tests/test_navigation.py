@@ -25,6 +25,7 @@ def test_city_admin_sees_audit_and_calendar(client_for) -> None:  # type: ignore
         "审核",
         "金秋助学",
         "困难职工档案",
+        "劳动竞赛",
         "工作日历",
         "审计日志",
     ]
@@ -40,15 +41,20 @@ def test_district_staff_sees_calendar_but_not_audit(client_for) -> None:  # type
         "审核",
         "金秋助学",
         "困难职工档案",
+        "劳动竞赛",
         "工作日历",
     ]
 
 
 def test_worker_sees_home_and_own_membership(client_for) -> None:  # type: ignore[no-untyped-def]
-    assert _menu(client_for("courier_worker")) == ["首页", "我的会籍", "我的助学申请"]
+    assert _menu(client_for("courier_worker")) == ["首页", "我的会籍", "我的助学申请", "劳动竞赛"]
 
 
-@pytest.mark.parametrize("username", ["judge", "bank_officer", "employer_hr"])
+def test_a_judge_sees_contests_and_judging(client_for) -> None:  # type: ignore[no-untyped-def]
+    assert _menu(client_for("judge")) == ["首页", "劳动竞赛", "评审评分"]
+
+
+@pytest.mark.parametrize("username", ["bank_officer", "employer_hr"])
 def test_non_staff_see_home_only(client_for, username: str) -> None:  # type: ignore[no-untyped-def]
     assert _menu(client_for(username)) == ["首页"]
 
@@ -65,6 +71,7 @@ def test_english_is_selectable(client_for) -> None:  # type: ignore[no-untyped-d
         "Reviews",
         "Student aid",
         "Hardship files",
+        "Contests",
         "Working-day calendar",
         "Audit log",
     ]
