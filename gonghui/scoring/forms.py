@@ -11,7 +11,7 @@ from gonghui.scoring.models import JudgeRole
 
 
 class JudgeForm(forms.Form):
-    user = forms.ChoiceField(label=_("Person"))
+    user = forms.ChoiceField(label=_("Member of the panel"))
     role = forms.ChoiceField(label=_("Role on the panel"), choices=JudgeRole.choices)
     employer_key = forms.ChoiceField(
         label=_("Works for"),
