@@ -31,7 +31,6 @@ from gonghui.scoring.models import JudgeRole, Panel
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 SEED_TITLE = "2026年东湖区住宅装饰装修水电工技能竞赛"
-COURIER_TITLE = "2027年淮河市快递员职业技能竞赛"
 PAIRS = 25
 PRIZES = (engine.PrizeTier("first", 1), engine.PrizeTier("second", 2), engine.PrizeTier("third", 3))
 MONEY = {"first": Decimal(3000), "second": Decimal(2000), "third": Decimal(1000)}
@@ -194,7 +193,7 @@ def _courier_contest(users: dict[str, User], jobs: dict[str, JobType]) -> None:
     contest = services.contest_create(
         actor=city_admin,
         org=Org.objects.get(code="HH"),
-        title=COURIER_TITLE,
+        title=f"{start.year}年淮河市快递员职业技能竞赛",
         theme="分拣、派送路线规划、安全驾驶与客户服务：理论30%，实操70%。",
         job_types=[jobs["courier"]],
         starts_at=start,

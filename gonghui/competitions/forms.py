@@ -76,6 +76,8 @@ class ContestForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["org"].queryset = Org.objects.filter(pk__in=[o.pk for o in orgs])  # type: ignore[attr-defined]  # ModelChoiceField
         self.fields["parent"].queryset = finals  # type: ignore[attr-defined]  # ModelChoiceField
+        if not JobType.objects.exists():  # an empty catalogue: only the new-names box
+            del self.fields["job_types"]
         for name, label, count in TIERS:
             self.fields[f"prize_{name}"] = forms.IntegerField(
                 label=_("%(tier)s: how many") % {"tier": label},

@@ -411,11 +411,15 @@ def contest_panel_open(
     contest: Contest,
     theory: Sequence[engine.Criterion] = (),
     practical: Sequence[engine.Criterion] = (),
+    aggregation: engine.Aggregation = engine.Aggregation.TRIMMED_MEAN,
+    double_entry: bool = False,
 ) -> Panel:
     """The contest's scoring panel (`scoring.services`): a rubric of theory and practical
     parts weighted as the contest stores them (R18, default 30/70; one 100-mark criterion
     each unless given), the R18 tie-break chain, the contest's prize table (R19), and one
-    entry per registration with its contestants' employers for recusal. After registration
+    entry per registration with its contestants' employers for recusal, at its drawn station.
+    Judges' marks are combined by `aggregation` (R18 allows the trimmed mean, the default);
+    `double_entry` asks for paper sheets typed twice. After registration
     closes; judging starts."""
     contest = _locked(contest)
     _require(actor, Perm.CONTEST_MANAGE, contest.org)
@@ -453,6 +457,8 @@ def contest_panel_open(
         title=contest.title,
         rubric=rubric,
         prize_table=[engine.PrizeTier(t["name"], t["count"]) for t in contest.prize_table],
+        aggregation=aggregation,
+        double_entry=double_entry,
     )
     draw = LotDraw.objects.filter(contest=contest).first()
     stations = {int(pk): n for pk, n in draw.stations.items()} if draw else {}

@@ -20,7 +20,7 @@ from gonghui.core.http import request_user
 from gonghui.core.models import User
 from gonghui.core.permissions import Perm
 from gonghui.core.scoping import actor_can
-from gonghui.scoring import selectors, services
+from gonghui.scoring import engine, selectors, services
 from gonghui.scoring.forms import JudgeForm, TimeForm
 from gonghui.scoring.models import Entry, JudgeRole, Panel, PanelJudge, ScoreSheet
 from gonghui.scoring.programs import program_for
@@ -55,8 +55,13 @@ def mine(request: HttpRequest) -> HttpResponse:
 # --- Marking ------------------------------------------------------------------------------------
 
 
-def _card(panel: Panel, seat: PanelJudge, entry: Entry, sheet: ScoreSheet | None) -> dict[str, Any]:
-    rubric = panel.rubric.to_engine()
+def _card(
+    panel: Panel,
+    rubric: engine.Rubric,
+    seat: PanelJudge,
+    entry: Entry,
+    sheet: ScoreSheet | None,
+) -> dict[str, Any]:
     mine = set(seat.criteria) or {c.code for c in rubric.criteria}
     marks = sheet.decimal_marks() if sheet else {}
     return {
@@ -79,7 +84,8 @@ def mark(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_user(request)
     panel, seat = selectors.panel_get_judge(actor, pk)
     sheets = {s.entry_id: s for s in ScoreSheet.objects.filter(panel=panel, judge=seat)}
-    cards = [_card(panel, seat, e, sheets.get(e.pk)) for e in panel.entries.all()]
+    rubric = panel.rubric.to_engine()  # once: a city final has hundreds of cards
+    cards = [_card(panel, rubric, seat, e, sheets.get(e.pk)) for e in panel.entries.all()]
     recused = sum(1 for c in cards if c["recused"])
     context = {
         "panel": panel,
@@ -123,7 +129,7 @@ def sheet_save(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
         if not errors:
             messages.success(request, _("Marks saved for %(entrant)s.") % {"entrant": entry.label})
         return redirect("scoring:mark", pk=panel.pk)
-    card = _card(panel, seat, entry, sheet)
+    card = _card(panel, rubric, seat, entry, sheet)
     if errors:
         card["criteria"] = [
             dict(row, value=typed.get(row["criterion"].code, "")) for row in card["criteria"]

@@ -13,6 +13,7 @@ import datetime as dt
 import shutil
 import subprocess
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -230,7 +231,7 @@ def test_the_seed_contest_from_entry_to_promotion(
     desk.check()
     desk.screenshot("contest-panel-locked")
     standing = {int(r.entry.label[1:-1]): r for r in Result.objects.select_related("entry").all()}
-    assert (standing[1].total, standing[2].total) == (87, 87)
+    assert (standing[1].total, standing[2].total) == (Decimal(87), Decimal(87))
     assert (standing[2].rank, standing[2].prize_tier) == (1, "first")  # higher practical
     assert (standing[1].rank, standing[1].prize_tier) == (2, "second")
 

@@ -26,7 +26,8 @@ from gonghui.core.models import Org, OrgKind, User
 from gonghui.core.permissions import Perm
 from gonghui.core.scoping import actor_can, grants_for
 from gonghui.orgs.models import SkillGradeChange
-from gonghui.scoring.models import PanelState
+from gonghui.scoring import engine
+from gonghui.scoring.models import Panel, PanelState
 
 
 def _chart(rows: list[tuple[str, int]]) -> dict[str, list[Any]]:
@@ -86,7 +87,7 @@ def contest_new(request: HttpRequest) -> HttpResponse:
         theory, practical = form.weights()
         try:
             with transaction.atomic():
-                kinds = list(data["job_types"])
+                kinds = list(data.get("job_types", []))
                 for name in form.new_job_type_names():
                     existing = JobType.objects.filter(name=name).first()
                     kinds.append(
@@ -196,6 +197,7 @@ def contest_page(request: HttpRequest, pk: int) -> HttpResponse:
         "preliminaries": contest.preliminaries.all(),
         "certificates_issued": contest.certificates.exists(),
         "candidate_total": candidate_total,
+        "aggregations": Panel._meta.get_field("aggregation").choices,
     }
     return render(request, "competitions/contest.html", context)
 
@@ -242,13 +244,25 @@ def lot_draw(request: HttpRequest, pk: int) -> HttpResponse:
     return _step(request, pk, run)
 
 
+def _aggregation(value: str) -> engine.Aggregation:
+    try:
+        return engine.Aggregation(value)
+    except ValueError:
+        return engine.Aggregation.TRIMMED_MEAN
+
+
 @login_required
 @require_POST
 def judging_open(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_user(request)
     contest = selectors.contest_get_for(actor, pk)
     try:
-        panel = services.contest_panel_open(actor=actor, contest=contest)
+        panel = services.contest_panel_open(
+            actor=actor,
+            contest=contest,
+            aggregation=_aggregation(request.POST.get("aggregation", "")),
+            double_entry=request.POST.get("double_entry") == "1",
+        )
     except ValidationError as exc:
         for text in exc.messages:
             messages.error(request, text)
