@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "gonghui.orgs",
     "gonghui.aid",
     "gonghui.competitions",
+    "gonghui.appraisal",
 ]
 
 MIDDLEWARE = [
@@ -166,6 +167,10 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
 SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
 SMS_SIGNATURE = os.environ.get("SMS_SIGNATURE", "【工会服务平台】")
+# Texts to phone numbers that are no user's (voters' codes): core.sms.OutboxSender keeps them
+# in the outbox only (the embedded default); core.sms.GatewaySender sends them through the
+# gateway above.
+SMS_SENDER = env_str("SMS_SENDER", "gonghui.core.sms.OutboxSender")
 # gonghui.core.notify_channels.WeChatTemplateBackend: the official account's template messages.
 WECHAT_APPID = os.environ.get("WECHAT_APPID", "")
 WECHAT_SECRET = os.environ.get("WECHAT_SECRET", "")

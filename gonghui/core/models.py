@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.permissions import ROLES
+from gonghui.core.personal_data import EncryptedTextField
 
 
 class User(AbstractUser):
@@ -304,3 +305,23 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class SmsMessage(models.Model):
+    """A text to a phone number that is no user's (a voter's verification code): kept in
+    this outbox and handed to settings.SMS_SENDER after commit (`core.sms`)."""
+
+    phone = EncryptedTextField(_("phone"))
+    phone_key = models.CharField(max_length=64, db_index=True)
+    text = models.CharField(_("message"), max_length=300)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("text message")
+        verbose_name_plural = _("text messages")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.phone_key[:8]} @ {self.created_at:%Y-%m-%d %H:%M}"

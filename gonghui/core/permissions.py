@@ -32,6 +32,7 @@ class Perm(StrEnum):
     SCORE_MANAGE = "score.manage"
     CONTEST_MANAGE = "contest.manage"
     CONTEST_VIEW = "contest.view"
+    APPRAISAL_MANAGE = "appraisal.manage"
 
 
 PERM_LABELS: dict[Perm, Promise] = {
@@ -54,6 +55,7 @@ PERM_LABELS: dict[Perm, Promise] = {
     Perm.SCORE_MANAGE: _("Set up panels, lock and publish results"),
     Perm.CONTEST_MANAGE: _("Run labour and skills contests"),
     Perm.CONTEST_VIEW: _("See the contests open to the org's members, and enter them"),
+    Perm.APPRAISAL_MANAGE: _("Run public appraisal votes: candidates, fraud review, results"),
 }
 
 # Permissions that only count when held at the root of the tree.
@@ -86,6 +88,7 @@ ROLES: dict[str, RoleSpec] = {
             Perm.AID_MANAGE,
             Perm.SCORE_MANAGE,
             Perm.CONTEST_MANAGE,
+            Perm.APPRAISAL_MANAGE,
         },
     ),
     "federation_staff": RoleSpec(
@@ -99,6 +102,7 @@ ROLES: dict[str, RoleSpec] = {
             Perm.AID_MANAGE,
             Perm.SCORE_MANAGE,
             Perm.CONTEST_MANAGE,
+            Perm.APPRAISAL_MANAGE,
         },
     ),
     "grassroots_chair": RoleSpec(
