@@ -21,6 +21,7 @@ urlpatterns = [
     path("aid/", include("gonghui.aid.urls")),
     path("", include("gonghui.competitions.urls")),
     path("", include("gonghui.scoring.urls")),
+    path("", include("gonghui.appraisal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -69,6 +69,14 @@ def contest(world: World) -> dict[str, object]:
     return {"pk": world["contest"].pk}  # type: ignore[attr-defined]
 
 
+def appraisal(world: World) -> dict[str, object]:
+    return {"pk": world["appraisal"].pk}  # type: ignore[attr-defined]
+
+
+def candidate(world: World) -> dict[str, object]:
+    return {"pk": world["appraisal"].pk, "candidate_pk": world["candidate"].pk}  # type: ignore[attr-defined]
+
+
 def campaign(world: World) -> dict[str, object]:
     return {"pk": world["campaign"].pk}  # type: ignore[attr-defined]
 
@@ -182,6 +190,26 @@ MATRIX: dict[str, tuple[Args, dict[str, int]]] = {
     "competitions:appeal_file": (contest, POST_ONLY),
     "competitions:results": (contest, rule(404, anonymous=404)),  # not published yet
     "competitions:appeal": (nowhere_int, rule(404)),
+    # --- appraisal: 东湖's open vote; the public pages are everyone's ---
+    "appraisal:campaign": (appraisal, rule(200, anonymous=200)),
+    "appraisal:verify": (appraisal, rule(200, anonymous=200)),
+    "appraisal:candidate": (
+        lambda w: {"pk": w["appraisal"].pk, "number": 1},
+        rule(200, anonymous=200),
+    ),  # type: ignore[attr-defined]
+    "appraisal:vote": (candidate, rule(405, anonymous=405)),
+    "appraisal:like": (candidate, rule(405, anonymous=405)),
+    "appraisal:campaigns": (no_args, rule(200, courier_worker=404)),
+    "appraisal:campaign_new": (
+        no_args,
+        rule(404, city_admin=200, donghu_staff=200, xishan_staff=200),
+    ),
+    "appraisal:manage": (appraisal, rule(200, xishan_staff=404, courier_worker=404)),
+    "appraisal:nominate": (appraisal, rule(200, xishan_staff=404, courier_worker=404)),
+    "appraisal:flags": (appraisal, rule(404, city_admin=200, donghu_staff=200)),
+    "appraisal:decide": (nowhere_int, POST_ONLY),
+    "appraisal:candidate_action": (appraisal, POST_ONLY),
+    "appraisal:flag_decide": (nowhere_int, POST_ONLY),
     # --- scoring: panels (the contest's panel is not open yet) ---
     "scoring:mine": (no_args, rule(404, city_admin=200, donghu_staff=200, xishan_staff=200)),
     "scoring:panel": (nowhere_int, rule(404)),
@@ -224,6 +252,11 @@ POST_MATRIX: dict[str, tuple[Args, dict[str, int]]] = {
     "competitions:enter_self": (contest, rule(404, courier_worker=302)),
     "competitions:appeal_file": (contest, rule(302, xishan_staff=404)),
     "scoring:lock": (nowhere_int, rule(404)),
+    # --- appraisal (POST): without htmx a vote or like goes back to the candidate page ---
+    "appraisal:vote": (candidate, rule(302, anonymous=302)),
+    "appraisal:like": (candidate, rule(302, anonymous=302)),
+    "appraisal:flags": (appraisal, rule(404, city_admin=302, donghu_staff=302)),
+    "appraisal:candidate_action": (appraisal, rule(404, city_admin=302, donghu_staff=302)),
 }
 API_RULES: dict[str, dict[str, int]] = {
     "/api/v1/me": rule(200, anonymous=401),
@@ -291,7 +324,16 @@ def world(orgs: dict[str, Org], personas: dict[str, User]) -> World:
         "notice": notice,
         **_aid_world(orgs, personas),
         "contest": _contest(orgs, personas),
+        **_appraisal(orgs, personas),
     }
+
+
+def _appraisal(orgs: dict[str, Org], personas: dict[str, User]) -> World:
+    from gonghui.appraisal.tests.factories import candidates, open_campaign
+
+    vote = open_campaign(personas["donghu_staff"], orgs["HH-DH"])
+    [first] = candidates(personas["donghu_staff"], vote, orgs["HH-DH-KD-001"], 1)
+    return {"appraisal": vote, "candidate": first}
 
 
 def _contest(orgs: dict[str, Org], personas: dict[str, User]) -> object:

@@ -1,0 +1,96 @@
+"""Reads of appraisal: which campaigns an actor runs or nominates for, the public standings
+as the campaign shows them (live, as of last midnight, or hidden), and the flags to review."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from gonghui.appraisal.models import Campaign, Candidate, CandidateState, CountDisplay, Vote
+from gonghui.appraisal.services import voting
+from gonghui.core.permissions import Perm
+from gonghui.core.scoping import Actor, actor_can, ancestor_paths, grants_for
+
+
+def campaigns_for(actor: Actor) -> QuerySet[Campaign]:
+    """Campaigns run in the actor's subtree, or above an org where they nominate."""
+    grants = grants_for(actor, Perm.APPRAISAL_MANAGE) + grants_for(actor, Perm.CASE_OPEN)
+    if not grants:
+        return Campaign.objects.none()
+    q = Q(pk__in=[])
+    for grant in grants:
+        q |= Q(org__path__startswith=grant.org.path) | Q(org__path__in=ancestor_paths(grant.org))
+    return Campaign.objects.filter(q).select_related("org").distinct()
+
+
+def campaign_get_for(actor: Actor, pk: int) -> Campaign:
+    campaign = campaigns_for(actor).filter(pk=pk).first() if 0 < pk < 2**63 else None
+    if campaign is None:
+        raise Http404
+    return campaign
+
+
+def can_manage(actor: Actor, campaign: Campaign) -> bool:
+    return actor_can(actor, Perm.APPRAISAL_MANAGE, campaign.org)
+
+
+def public_campaign(pk: int) -> Campaign:
+    """A campaign the public may see: once its candidates are announced (nominations
+    closed)."""
+    campaign = (
+        Campaign.objects.select_related("org").filter(pk=pk).first() if 0 < pk < 2**63 else None
+    )
+    if campaign is None or timezone.now() < campaign.nominations_close:
+        raise Http404
+    return campaign
+
+
+@dataclass(frozen=True)
+class Shown:
+    candidate: Candidate
+    votes: int | None  # None: hidden
+
+
+def shown_counts(campaign: Campaign) -> dict[int, int] | None:
+    """The counts as the campaign shows them: live tallies, the counted votes up to last
+    midnight, or nothing."""
+    if campaign.count_display == CountDisplay.HIDDEN:
+        return None
+    if campaign.count_display == CountDisplay.LIVE:
+        return voting.tallies(campaign)
+    rows = (
+        Vote.objects.filter(campaign=campaign, voided_at__isnull=True, day__lt=timezone.localdate())
+        .values("candidate")
+        .annotate(n=Count("pk"))
+        .values_list("candidate", "n")
+    )
+    return dict(rows)
+
+
+def standings(campaign: Campaign, *, ranked: bool) -> list[Shown]:
+    counts = shown_counts(campaign)
+    rows = [
+        Shown(c, None if counts is None else counts.get(c.pk, 0))
+        for c in campaign.candidates.filter(state=CandidateState.APPROVED)
+        .select_related("person")
+        .order_by("number")
+    ]
+    if ranked and counts is not None:
+        rows.sort(key=lambda s: (-(s.votes or 0), s.candidate.number or 0))
+    return rows
+
+
+def candidate_public(campaign: Campaign, number: int) -> Candidate:
+    candidate = (
+        campaign.candidates.select_related("person")
+        .filter(number=number, state__in=[CandidateState.APPROVED, CandidateState.DISQUALIFIED])
+        .first()
+        if 0 < number < 100000
+        else None
+    )
+    if candidate is None:
+        raise Http404
+    return candidate

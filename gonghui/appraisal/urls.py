@@ -1,0 +1,23 @@
+from django.urls import path
+
+from gonghui.appraisal.views import public, staff
+
+app_name = "appraisal"
+
+urlpatterns = [
+    # The public, on phones
+    path("vote/<int:pk>/", public.campaign_page, name="campaign"),
+    path("vote/<int:pk>/verify/", public.verify, name="verify"),
+    path("vote/<int:pk>/<int:number>/", public.candidate_page, name="candidate"),
+    path("vote/<int:pk>/candidates/<int:candidate_pk>/vote/", public.vote, name="vote"),
+    path("vote/<int:pk>/candidates/<int:candidate_pk>/like/", public.like, name="like"),
+    # Staff
+    path("appraisal/", staff.campaign_list, name="campaigns"),
+    path("appraisal/new/", staff.campaign_new, name="campaign_new"),
+    path("appraisal/<int:pk>/", staff.manage, name="manage"),
+    path("appraisal/<int:pk>/nominate/", staff.nominate, name="nominate"),
+    path("appraisal/<int:pk>/flags/", staff.flags, name="flags"),
+    path("appraisal/candidates/<int:pk>/decide/", staff.decide, name="decide"),
+    path("appraisal/<int:pk>/candidate-action/", staff.candidate_action, name="candidate_action"),
+    path("appraisal/flags/<int:pk>/decide/", staff.flag_decide, name="flag_decide"),
+]
