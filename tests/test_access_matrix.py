@@ -73,6 +73,10 @@ def appraisal(world: World) -> dict[str, object]:
     return {"pk": world["appraisal"].pk}  # type: ignore[attr-defined]
 
 
+def candidate_page(world: World) -> dict[str, object]:
+    return {"pk": world["appraisal"].pk, "number": 1}  # type: ignore[attr-defined]
+
+
 def candidate(world: World) -> dict[str, object]:
     return {"pk": world["appraisal"].pk, "candidate_pk": world["candidate"].pk}  # type: ignore[attr-defined]
 
@@ -193,10 +197,7 @@ MATRIX: dict[str, tuple[Args, dict[str, int]]] = {
     # --- appraisal: 东湖's open vote; the public pages are everyone's ---
     "appraisal:campaign": (appraisal, rule(200, anonymous=200)),
     "appraisal:verify": (appraisal, rule(200, anonymous=200)),
-    "appraisal:candidate": (
-        lambda w: {"pk": w["appraisal"].pk, "number": 1},
-        rule(200, anonymous=200),
-    ),  # type: ignore[attr-defined]
+    "appraisal:candidate": (candidate_page, rule(200, anonymous=200)),
     "appraisal:vote": (candidate, rule(405, anonymous=405)),
     "appraisal:like": (candidate, rule(405, anonymous=405)),
     "appraisal:campaigns": (no_args, rule(200, courier_worker=404)),
