@@ -164,6 +164,7 @@ def test_r22_staff_scan_and_void_a_cluster_with_a_reason(
     flag = campaign.flags.get(kind="address")
     page = _text(staff.get(url))
     assert "117.8.9.0/24" in page
+    assert f"{_('Distinct voters')}：70" in page  # the evidence, in words
     staff.post(reverse("appraisal:flag_decide", args=[flag.pk]), {"decision": "void", "reason": ""})
     flag.refresh_from_db()
     assert flag.state == FlagState.OPEN  # no reason, nothing done

@@ -243,7 +243,15 @@ def flags(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "campaign": campaign,
         "flags": [
-            {"flag": f, "votes": len(f.votes.all()), "sample": list(f.votes.all()[:5])}
+            {
+                "flag": f,
+                "votes": len(f.votes.all()),
+                "sample": list(f.votes.all()[:5]),
+                "evidence": [
+                    (EVIDENCE.get(k, k), "；".join(map(str, v)) if isinstance(v, list) else v)
+                    for k, v in f.evidence.items()
+                ],
+            }
             for f in rows
         ],
         "candidates": campaign.candidates.filter(state=CandidateState.APPROVED).select_related(
