@@ -92,6 +92,7 @@ def candidate_page(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     campaign = selectors.public_campaign(pk)
     candidate = selectors.candidate_public(campaign, number)
     counters.count(candidate_id=candidate.pk, field="views", viewer=_viewer(request))
+    candidate.refresh_from_db(fields=["views", "likes"])  # a flush may just have moved them
     counts = selectors.shown_counts(campaign)
     context = _context(request, campaign) | {
         "candidate": candidate,
