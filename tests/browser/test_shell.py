@@ -43,6 +43,7 @@ def test_city_admin_logs_in_and_sees_the_admin_menu(desk: Visit, personas: dict[
         "金秋助学",
         "困难职工档案",
         "劳动竞赛",
+        "评选投票",
         "工作日历",
         "审计日志",
     ]

@@ -26,6 +26,7 @@ def test_city_admin_sees_audit_and_calendar(client_for) -> None:  # type: ignore
         "金秋助学",
         "困难职工档案",
         "劳动竞赛",
+        "评选投票",
         "工作日历",
         "审计日志",
     ]
@@ -42,6 +43,7 @@ def test_district_staff_sees_calendar_but_not_audit(client_for) -> None:  # type
         "金秋助学",
         "困难职工档案",
         "劳动竞赛",
+        "评选投票",
         "工作日历",
     ]
 
@@ -72,6 +74,7 @@ def test_english_is_selectable(client_for) -> None:  # type: ignore[no-untyped-d
         "Student aid",
         "Hardship files",
         "Contests",
+        "Appraisals",
         "Working-day calendar",
         "Audit log",
     ]
