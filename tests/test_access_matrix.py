@@ -211,6 +211,8 @@ MATRIX: dict[str, tuple[Args, dict[str, int]]] = {
     "appraisal:decide": (nowhere_int, POST_ONLY),
     "appraisal:candidate_action": (appraisal, POST_ONLY),
     "appraisal:flag_decide": (nowhere_int, POST_ONLY),
+    "appraisal:jury_open": (appraisal, POST_ONLY),
+    "appraisal:results_compute": (appraisal, POST_ONLY),
     # --- scoring: panels (the contest's panel is not open yet) ---
     "scoring:mine": (no_args, rule(404, city_admin=200, donghu_staff=200, xishan_staff=200)),
     "scoring:panel": (nowhere_int, rule(404)),
@@ -258,6 +260,7 @@ POST_MATRIX: dict[str, tuple[Args, dict[str, int]]] = {
     "appraisal:like": (candidate, rule(302, anonymous=302)),
     "appraisal:flags": (appraisal, rule(404, city_admin=302, donghu_staff=302)),
     "appraisal:candidate_action": (appraisal, rule(404, city_admin=302, donghu_staff=302)),
+    "appraisal:jury_open": (appraisal, rule(404, anonymous=302, city_admin=302, donghu_staff=302)),
 }
 API_RULES: dict[str, dict[str, int]] = {
     "/api/v1/me": rule(200, anonymous=401),

@@ -69,9 +69,9 @@ class Campaign(models.Model):
                 condition=Q(votes_per_day__gte=1, votes_per_day__lte=MAX_VOTES_PER_DAY),
                 name="appraisal_votes_per_day_in_range",
             ),
-            models.CheckConstraint(
-                condition=Q(public_weight__gte=0, public_weight__lte=1),
-                name="appraisal_public_weight_in_0_1",
+            models.CheckConstraint(  # R22: the public vote never decides alone
+                condition=Q(public_weight__gte=0, public_weight__lt=1),
+                name="appraisal_public_weight_below_1",
             ),
         ]
 
@@ -285,3 +285,32 @@ class FraudFlag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.key}"
+
+
+class AppraisalResult(models.Model):
+    """A candidate's final standing (R22), written once from the locked jury panel: the
+    counted votes, the vote on a 100 scale, the jury's score, the blend, the rank, and
+    whether they are recognised or given a merit award."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="results")
+    candidate = models.OneToOneField(Candidate, on_delete=models.PROTECT, related_name="result")
+    votes = models.PositiveIntegerField(_("votes"))
+    vote_score = models.DecimalField(_("public vote (of 100)"), max_digits=6, decimal_places=2)
+    jury_score = models.DecimalField(_("jury score"), max_digits=6, decimal_places=2)
+    final = models.DecimalField(_("final score"), max_digits=6, decimal_places=2)
+    rank = models.PositiveIntegerField(_("rank"))
+    recognised = models.BooleanField(_("recognised"), default=False)
+    merit = models.BooleanField(_("merit award"), default=False)
+
+    class Meta:
+        verbose_name = _("appraisal result")
+        verbose_name_plural = _("appraisal results")
+        ordering = ["campaign", "rank", "candidate__number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(recognised=False) | Q(merit=False), name="result_recognised_or_merit"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.candidate_id} #{self.rank}"

@@ -445,6 +445,29 @@ def rank_entries(
     return tuple(placings)
 
 
+def blend_public_vote(
+    votes: Mapping[K, int], jury: Mapping[K, Decimal], *, public_weight: Decimal
+) -> dict[K, Decimal]:
+    """R22: the final score of each entrant = public_weight × the public vote on a 100 scale
+    (votes ÷ the most votes anyone drew × 100) + (1 − public_weight) × the jury's score, to
+    two places. The public vote never decides alone: public_weight is at least 0 and below
+    1 (ValueError otherwise), and every entrant needs a jury score."""
+    if not Decimal(0) <= public_weight < Decimal(1):
+        raise ValueError("The public vote's weight is at least 0 and below 1.")
+    missing = sorted((k for k in votes if k not in jury), key=_key_order)
+    if missing:
+        raise ValueError(f"No jury score for: {missing}.")
+    most = max(votes.values(), default=0)
+    with localcontext(_ARITHMETIC):
+        return {
+            key: _round(
+                public_weight * (Decimal(votes.get(key, 0)) * 100 / most if most else Decimal(0))
+                + (1 - public_weight) * jury[key]
+            )
+            for key in jury
+        }
+
+
 # --- Prizes -------------------------------------------------------------------------------------
 
 

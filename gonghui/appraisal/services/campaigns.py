@@ -56,7 +56,8 @@ def campaign_create(
 ) -> Campaign:
     """A campaign run by a federation (APPRAISAL_MANAGE at its org), refused with every fault
     named: times out of order (nominations close by the start of voting), an allowance
-    outside 1..20 votes a day, a public weight outside 0..1, no winners."""
+    outside 1..20 votes a day, a public weight outside [0, 1) (R22: a jury always scores),
+    no winners."""
     _require(actor, Perm.APPRAISAL_MANAGE, org)
     faults = []
     if not title.strip():
@@ -67,8 +68,10 @@ def campaign_create(
         )
     if not 1 <= votes_per_day <= 20:
         faults.append(_("A voter may have 1 to 20 votes a day."))
-    if not Decimal(0) <= public_weight <= Decimal(1):
-        faults.append(_("The public vote's weight is between 0 and 1."))
+    if not Decimal(0) <= public_weight < Decimal(1):  # R22: never the vote alone
+        faults.append(
+            _("The public vote's weight is at least 0 and below 1: a jury always scores.")
+        )
     if winners < 1:
         faults.append(_("At least one worker is recognised."))
     if faults:

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from gonghui.appraisal import selectors
 from gonghui.appraisal.forms import CampaignForm, NominationForm, ReasonForm
 from gonghui.appraisal.models import Campaign, Candidate, CandidateState, CountDisplay, FraudFlag
-from gonghui.appraisal.services import campaigns, counters, fraud, voting
+from gonghui.appraisal.services import campaigns, counters, fraud, results, voting
 from gonghui.core.http import request_user
 from gonghui.core.models import User
 from gonghui.core.permissions import Perm
@@ -111,6 +112,15 @@ def manage(request: HttpRequest, pk: int) -> HttpResponse:
             for c in rows
         ],
         "open_flags": campaign.flags.filter(state="open").count() if manage_ else 0,
+        "voting_over": timezone.now() >= campaign.voting_ends,
+        "panel": results.jury_panel(campaign),
+        "results": list(
+            campaign.results.select_related("candidate__person").order_by(
+                "rank", "candidate__number"
+            )
+        )
+        if manage_
+        else [],
         "reason_form": ReasonForm(),
     }
     return render(request, "appraisal/manage.html", context)
@@ -317,3 +327,41 @@ def candidate_action(request: HttpRequest, pk: int) -> HttpResponse:
     except PermissionDenied as exc:
         raise Http404 from exc
     return redirect("appraisal:flags", pk=candidate.campaign_id)
+
+
+@login_required
+@require_POST
+def jury_open(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request_user(request)
+    campaign = selectors.campaign_get_for(actor, pk)
+    try:
+        panel = results.jury_open(actor=actor, campaign=campaign)
+    except ValidationError as exc:
+        for text in exc.messages:
+            messages.error(request, text)
+        return redirect("appraisal:manage", pk=campaign.pk)
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    messages.success(request, _("The jury is open: seat the judges; they mark on their tablets."))
+    return redirect("scoring:panel", pk=panel.pk)
+
+
+@login_required
+@require_POST
+def results_compute(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request_user(request)
+    campaign = selectors.campaign_get_for(actor, pk)
+    try:
+        rows = results.results_compute(actor=actor, campaign=campaign)
+    except ValidationError as exc:
+        for text in exc.messages:
+            messages.error(request, text)
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    else:
+        messages.success(
+            request,
+            _("The final ranking is computed: %(n)s recognised.")
+            % {"n": sum(1 for r in rows if r.recognised)},
+        )
+    return redirect("appraisal:manage", pk=campaign.pk)
