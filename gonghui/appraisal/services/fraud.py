@@ -24,7 +24,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -221,16 +221,14 @@ def _void(votes: Iterable[Vote], reason: str) -> int:
     """Marks the votes void and takes them off their tally shards, in the caller's
     transaction: the tally never drifts from the counted rows."""
     ids = [v.pk for v in votes]
-    counted = (
+    counted = Counter(
         Vote.objects.select_for_update()
         .filter(pk__in=ids, voided_at__isnull=True)
-        .values("candidate_id", "shard")
-        .annotate(n=Count("pk"))
+        .values_list("candidate_id", "shard")
     )
-    rows = list(counted)
-    for row in rows:
-        TallyShard.objects.filter(candidate_id=row["candidate_id"], shard=row["shard"]).update(
-            votes=F("votes") - row["n"]
+    for (candidate_id, shard), n in counted.items():
+        TallyShard.objects.filter(candidate_id=candidate_id, shard=shard).update(
+            votes=F("votes") - n
         )
     return Vote.objects.filter(pk__in=ids, voided_at__isnull=True).update(
         voided_at=timezone.now(), void_reason=reason

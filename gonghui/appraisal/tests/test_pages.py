@@ -177,3 +177,20 @@ def test_r22_staff_scan_and_void_a_cluster_with_a_reason(
         action="appraisal.flag_void", reason="同一网段70个新号码"
     ).exists()
     assert client_for("xishan_staff").get(url).status_code == 404
+
+
+def test_r22_staff_disqualify_a_candidate_from_the_review_page(
+    client_for: ClientFor, campaign: Campaign, field: list[Candidate]
+) -> None:
+    staff = client_for("donghu_staff")
+    url = reverse("appraisal:candidate_action", args=[campaign.pk])
+    page = _text(staff.post(url, {"action": "disqualify", "reason": ""}, follow=True))
+    assert _("Choose the candidate.") in page
+    page = _text(
+        staff.post(url, {"candidate": str(field[2].pk), "action": "disqualify"}, follow=True)
+    )
+    assert _("Give the reason; it is kept with the action.") in page
+    staff.post(url, {"candidate": str(field[2].pk), "action": "disqualify", "reason": "冒名顶替"})
+    field[2].refresh_from_db()
+    assert (field[2].state, field[2].reason) == (CandidateState.DISQUALIFIED, "冒名顶替")
+    assert client_for("factory_chair").post(url, {"candidate": str(field[1].pk)}).status_code == 404

@@ -303,14 +303,14 @@ def flag_decide(request: HttpRequest, pk: int) -> HttpResponse:
 def candidate_action(request: HttpRequest, pk: int) -> HttpResponse:
     """Zero a candidate's votes or disqualify them, with a reason (R22)."""
     actor = request_user(request)
-    candidate = (
-        Candidate.objects.select_related("campaign").filter(pk=pk).first()
-        if 0 < pk < 2**63
-        else None
-    )
-    if candidate is None:
+    campaign = selectors.campaign_get_for(actor, pk)
+    if not selectors.can_manage(actor, campaign):
         raise Http404
-    selectors.campaign_get_for(actor, candidate.campaign_id)
+    raw = request.POST.get("candidate", "")
+    candidate = campaign.candidates.filter(pk=int(raw)).first() if raw.isdigit() else None
+    if candidate is None:
+        messages.error(request, _("Choose the candidate."))
+        return redirect("appraisal:flags", pk=campaign.pk)
     reason = request.POST.get("reason", "")
     try:
         if request.POST.get("action") == "disqualify":
