@@ -25,5 +25,6 @@ class AppraisalConfig(AppConfig):
                 label=_("Public appraisal votes"),
                 subject_url=lambda panel: reverse("appraisal:manage", args=[int(panel.object_id)]),
                 employer_choices=employers,
+                subject_label=_("Back to the appraisal"),
             )
         )

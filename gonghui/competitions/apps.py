@@ -17,5 +17,7 @@ class CompetitionsConfig(AppConfig):
                 label=_("Labour and skills contests"),
                 subject_url=services.panel_subject_url,
                 employer_choices=services.panel_employers,
+                subject_label=_("About the contest"),
+                position_label=_("Station %(n)s"),
             )
         )

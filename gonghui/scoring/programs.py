@@ -20,6 +20,10 @@ class ScoringProgram:
     # (employer key, name) pairs a judge may be recorded as working for: the employers of
     # the panel's entrants, since only those can recuse anyone.
     employer_choices: Callable[[Any], list[tuple[str, str]]]
+    # The link back to the subject ("About the contest") and how an entry's position reads
+    # on the judges' cards ("Station 3"; none: the position is not shown).
+    subject_label: Promise | str = ""
+    position_label: Promise | str = ""
 
 
 PROGRAMS: dict[str, ScoringProgram] = {}

@@ -31,6 +31,25 @@ def _subject_url(panel: Panel) -> str:
     return program.subject_url(panel) if program else ""
 
 
+def _subject_label(panel: Panel) -> str:
+    program = program_for(panel.program)
+    return str(program.subject_label) if program and program.subject_label else ""
+
+
+def _position(panel: Panel, entry: Entry) -> str:
+    program = program_for(panel.program)
+    if entry.position is None or program is None or not program.position_label:
+        return ""
+    return str(program.position_label) % {"n": entry.position}
+
+
+def _summary(panel: Panel, seat: PanelJudge) -> dict[str, int]:
+    entries = list(panel.entries.all())
+    recused = sum(1 for e in entries if services.is_recused(seat, e))
+    done = ScoreSheet.objects.filter(panel=panel, judge=seat).count()
+    return {"done": done, "recused": recused, "to_mark": len(entries) - recused}
+
+
 def _employers(panel: Panel) -> list[tuple[str, str]]:
     program = program_for(panel.program)
     return program.employer_choices(panel) if program else []
@@ -75,6 +94,7 @@ def _card(
         ],
         "double_entry": panel.double_entry,
         "agree": sheet.entries_agree if sheet else False,
+        "position": _position(panel, entry),
     }
 
 
@@ -96,6 +116,7 @@ def mark(request: HttpRequest, pk: int) -> HttpResponse:
         "recused": recused,
         "to_mark": len(cards) - recused,
         "subject_url": _subject_url(panel),
+        "subject_label": _subject_label(panel),
     }
     return render(request, "scoring/mark.html", context)
 
@@ -135,6 +156,7 @@ def sheet_save(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
             dict(row, value=typed.get(row["criterion"].code, "")) for row in card["criteria"]
         ]
     card |= {"errors": errors, "saved": not errors, "panel": panel, "open": True, "second": second}
+    card |= {"summary": _summary(panel, seat)}  # the page's count, swapped out of band
     return render(request, "scoring/_partials/card.html", card)
 
 
@@ -178,6 +200,7 @@ def _panel_page(
         "results": results,
         "parts": panel.rubric.parts.order_by("position"),
         "subject_url": _subject_url(panel),
+        "subject_label": _subject_label(panel),
         "tie_breaks": panel.engine_tie_breaks(),
         "time_form": TimeForm(),
     }

@@ -157,6 +157,8 @@ def test_nominate_check_vote_judge_rank(
             tablet.page.get_by_test_id("sheet-card").filter(has_text=name).get_by_text(
                 "已保存。"
             ).wait_for()
+        summary = tablet.page.get_by_test_id("marking-summary")
+        assert summary.inner_text().startswith("已保存 2 / 2")  # kept current by htmx
         tablet.check()
     tablet.screenshot("appraisal-jury-tablet")
     context.close()

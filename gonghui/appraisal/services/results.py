@@ -97,7 +97,7 @@ def jury_open(*, actor: User, campaign: Campaign) -> Panel:
         scoring.entry_add(
             actor=actor,
             panel=panel,
-            label=f"{candidate.number}号 {candidate}",
+            label=_("No. %(n)s %(name)s") % {"n": candidate.number, "name": candidate},
             subject=candidate,
             employer_keys=[candidate.employer],
             position=candidate.number,
