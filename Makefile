@@ -27,14 +27,17 @@ env:
 	@$(UV) sync --frozen --quiet
 
 # Debian packages the tests need: Chromium and CJK fonts for the browser tests, gettext for the
-# catalogue check, the TrueType CJK font certificates embed and pdftotext to read them back.
+# catalogue check, the TrueType CJK font certificates embed and pdftotext to read them back;
+# wrk and pgbench for the vote benchmark (make bench).
 # Installed when missing and we may (root with apt-get); else said loudly.
 SYSTEM_DEPS_MISSING = $(strip \
 	$(if $(wildcard $(CHROMIUM)),,chromium) \
 	$(if $(shell fc-list 2>/dev/null | grep -i "Noto Sans CJK"),,fonts-noto-cjk) \
 	$(if $(shell command -v xgettext 2>/dev/null),,gettext) \
 	$(if $(wildcard /usr/share/fonts/truetype/wqy/wqy-microhei.ttc),,fonts-wqy-microhei) \
-	$(if $(shell command -v pdftotext 2>/dev/null),,poppler-utils))
+	$(if $(shell command -v pdftotext 2>/dev/null),,poppler-utils) \
+	$(if $(shell command -v wrk 2>/dev/null),,wrk) \
+	$(if $(shell command -v pgbench 2>/dev/null),,postgresql-contrib))
 system-deps:
 	@if [ -n "$(SYSTEM_DEPS_MISSING)" ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \

@@ -8,6 +8,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -190,7 +191,10 @@ def vote(request: HttpRequest, pk: int, candidate_pk: int) -> HttpResponse:
     voter = _voter(request)
     if voter is None:
         return _actions(request, campaign, candidate, error=_("Verify your phone to vote."))
-    if not ratelimit.allow(ratelimit.client_key(request, "vote"), VOTES_PER_ADDRESS_PER_MINUTE, 60):
+    limit = getattr(
+        settings, "APPRAISAL_VOTES_PER_NETWORK_PER_MINUTE", VOTES_PER_ADDRESS_PER_MINUTE
+    )
+    if not ratelimit.allow(ratelimit.client_key(request, "vote"), limit, 60):
         return _actions(
             request,
             campaign,
