@@ -68,6 +68,8 @@ def test_a_phone_votes_five_times_and_staff_void_a_farm(
         phone.goto(f"/vote/{campaign.pk}/{number}/")
         page.get_by_role("button", name="投票").click()
         page.get_by_text(f"您为 {number} 号投的票已计入").wait_for()
+        left = page.get_by_test_id("voter-bar").inner_text()
+        assert f"您今天还有 {5 - number} 票" in left  # the bar follows the vote
     phone.check()
     assert page.get_by_role("button", name="今日已投").is_disabled()  # no second vote today
     # No. 6's page is left open with one vote to go; the fifth goes to No. 5 in another tab.

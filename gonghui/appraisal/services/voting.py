@@ -136,8 +136,12 @@ def _standing(
 ) -> tuple[int, bool]:
     """The voter's votes of the day so far, and whether one is for this candidate. Read
     before writing, so concurrent votes may all pass it: the constraints decide."""
-    mine = Vote.objects.filter(campaign=campaign, voter=voter, day=day)
-    return mine.count(), mine.filter(candidate=candidate).exists()
+    mine = list(
+        Vote.objects.filter(campaign=campaign, voter=voter, day=day).values_list(
+            "candidate_id", flat=True
+        )
+    )
+    return len(mine), candidate.pk in mine
 
 
 @transaction.atomic
