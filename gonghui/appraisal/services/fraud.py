@@ -118,7 +118,7 @@ def fraud_scan(*, campaign: Campaign) -> list[FraudFlag]:
                 _flag(
                     campaign,
                     FlagKind.BURST,
-                    f"{candidate_id}@{local}",
+                    f"{_number(candidates[candidate_id])} @ {local}",
                     group,
                     {"votes": len(group), "minute": local},
                     candidates[candidate_id],
@@ -157,7 +157,7 @@ def fraud_scan(*, campaign: Campaign) -> list[FraudFlag]:
                 _flag(
                     campaign,
                     FlagKind.NEW_PHONES,
-                    f"{candidate_id}@{local}",
+                    f"{_number(candidates[candidate_id])} @ {local}",
                     group,
                     {"voters": len(voters), "hour": local},
                     candidates[candidate_id],
@@ -190,13 +190,18 @@ def fraud_scan(*, campaign: Campaign) -> list[FraudFlag]:
                 _flag(
                     campaign,
                     FlagKind.MIDNIGHT,
-                    f"{candidate_id}@{day}",
+                    f"{_number(candidates[candidate_id])} @ {day}",
                     early,
                     {"votes": len(early), "of_day": len(group), "day": str(day)},
                     candidates[candidate_id],
                 )
             )
     return flags
+
+
+def _number(candidate: Candidate) -> str:
+    """How a flag's key names a candidate for the staff who read it: by public number."""
+    return f"No.{candidate.number or candidate.pk}"
 
 
 def _named(counts: Iterable[tuple[int, int]], candidates: dict[int, Candidate]) -> list[str]:
