@@ -170,7 +170,7 @@ def load(*, size: int = 0) -> None:
                 plan.append(Ballot(voter, made[pick], timezone.localdate(), at, client))
                 at += dt.timedelta(seconds=rng.randint(5, 40))
         # The vote farm: fresh phones from one /24, 20 votes a second, all for No. 7.
-        farm_at = now - dt.timedelta(minutes=20)
+        farm_at = (now - dt.timedelta(minutes=20)).replace(second=0, microsecond=0)
         for i in range(80):
             at = farm_at + dt.timedelta(milliseconds=50 * i)
             plan.append(

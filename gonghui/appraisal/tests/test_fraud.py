@@ -63,8 +63,9 @@ def _honest(campaign: Campaign, field: list[Candidate], n: int) -> None:
 
 
 def _bot(campaign: Campaign, target: Candidate, n: int = 80) -> None:
-    """Fresh phones from one /24, 20 votes a second for one candidate."""
-    began = timezone.now()
+    """Fresh phones from one /24, 20 votes a second for one candidate, within one minute
+    (started on a minute's first second, so the burst never straddles two minutes)."""
+    began = (timezone.now() - dt.timedelta(minutes=5)).replace(second=0, microsecond=0)
     for i in range(n):
         at = began + dt.timedelta(milliseconds=50 * i)
         with time_machine.travel(at, tick=False):
