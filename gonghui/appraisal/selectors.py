@@ -5,25 +5,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from gonghui.appraisal.models import Campaign, Candidate, CandidateState, CountDisplay, Vote
 from gonghui.appraisal.services import voting
 from gonghui.core.permissions import Perm
-from gonghui.core.scoping import Actor, actor_can, ancestor_paths, grants_for
+from gonghui.core.scoping import Actor, actor_can, org_line_q
 
 
 def campaigns_for(actor: Actor) -> QuerySet[Campaign]:
     """Campaigns run in the actor's subtree, or above an org where they nominate."""
-    grants = grants_for(actor, Perm.APPRAISAL_MANAGE) + grants_for(actor, Perm.CASE_OPEN)
-    if not grants:
-        return Campaign.objects.none()
-    q = Q(pk__in=[])
-    for grant in grants:
-        q |= Q(org__path__startswith=grant.org.path) | Q(org__path__in=ancestor_paths(grant.org))
-    return Campaign.objects.filter(q).select_related("org").distinct()
+    return (
+        Campaign.objects.filter(org_line_q(actor, Perm.APPRAISAL_MANAGE, Perm.CASE_OPEN))
+        .select_related("org")
+        .distinct()
+    )
 
 
 def campaign_get_for(actor: Actor, pk: int) -> Campaign:

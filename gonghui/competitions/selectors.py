@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import reduce
-from operator import or_
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -25,7 +23,7 @@ from gonghui.competitions.models import (
 from gonghui.competitions.services import MINIMUM_AGE, RETIREMENT_AGE, contest_panel
 from gonghui.core.models import Org
 from gonghui.core.permissions import Perm
-from gonghui.core.scoping import Actor, actor_can, ancestor_paths, grants_for, org_scope_q
+from gonghui.core.scoping import Actor, actor_can, grants_for, org_line_q, org_scope_q
 from gonghui.orgs.models import Membership, MembershipState, Person
 from gonghui.scoring.models import Panel, PanelState, Result
 
@@ -35,13 +33,8 @@ CANDIDATES_SHOWN = 300
 def contests_for(actor: Actor) -> QuerySet[Contest]:
     """The contests the actor sees: those run in the subtrees where they run contests or see
     them, and those run above their org, which its members may enter."""
-    grants = grants_for(actor, Perm.CONTEST_VIEW) + grants_for(actor, Perm.CONTEST_MANAGE)
-    if not grants:
-        return Contest.objects.none()
-    above = {p for g in grants for p in ancestor_paths(g.org)}
-    below = reduce(or_, (Q(org__path__startswith=g.org.path) for g in grants))
     return (
-        Contest.objects.filter(below | Q(org__path__in=above))
+        Contest.objects.filter(org_line_q(actor, Perm.CONTEST_VIEW, Perm.CONTEST_MANAGE))
         .select_related("org")
         .prefetch_related("job_types")
         .distinct()

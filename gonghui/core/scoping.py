@@ -63,6 +63,18 @@ def ancestor_paths(org: Org) -> list[str]:
     return ["/" + "/".join(parts[: n + 1]) + "/" for n in range(len(parts))]
 
 
+def org_line_q(actor: Actor, *perms: Perm, field: str = "org") -> Q:
+    """Rows owned by an org on the line of any org where the actor holds one of `perms`: in
+    its subtree, or above it (a city's contest or vote is open to a grassroots union's
+    members). Matches nothing without such a grant."""
+    grants = [g for perm in perms for g in grants_for(actor, perm)]
+    if not grants:
+        return Q(pk__in=[])
+    above = {p for g in grants for p in ancestor_paths(g.org)}
+    below = reduce(or_, (Q(**{f"{field}__path__startswith": g.org.path}) for g in grants))
+    return below | Q(**{f"{field}__path__in": above})
+
+
 def require(actor: Actor, perm: Perm, org: Org | None = None) -> None:
     """Missing and forbidden look the same from outside: both are a 404."""
     if not actor_can(actor, perm, org):
