@@ -21,7 +21,7 @@ from gonghui.appraisal import selectors
 from gonghui.appraisal.forms import CampaignForm, NominationForm, ReasonForm
 from gonghui.appraisal.models import Campaign, Candidate, CandidateState, CountDisplay, FraudFlag
 from gonghui.appraisal.services import campaigns, counters, fraud, results, voting
-from gonghui.core.http import request_user
+from gonghui.core.http import request_user, run_step
 from gonghui.core.models import User
 from gonghui.core.permissions import Perm
 from gonghui.core.scoping import actor_can, grants_for, org_scope_q
@@ -139,16 +139,13 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     selectors.campaign_get_for(actor, candidate.campaign_id)
     approve = request.POST.get("decision") == "approve"
-    try:
-        decided = campaigns.candidate_decide(
+    decided = run_step(
+        request,
+        lambda: campaigns.candidate_decide(
             actor=actor, candidate=candidate, approve=approve, reason=request.POST.get("reason", "")
-        )
-    except ValidationError as exc:
-        for text in exc.messages:
-            messages.error(request, f"{candidate}：{text}")
-    except PermissionDenied as exc:
-        raise Http404 from exc
-    else:
+        ),
+    )
+    if decided is not None:
         if decided.state == CandidateState.APPROVED:
             messages.success(
                 request,
@@ -284,14 +281,10 @@ def flag_decide(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     selectors.campaign_get_for(actor, flag.campaign_id)
     void = request.POST.get("decision") == "void"
-    try:
-        fraud.flag_decide(actor=actor, flag=flag, void=void, reason=request.POST.get("reason", ""))
-    except ValidationError as exc:
-        for text in exc.messages:
-            messages.error(request, text)
-    except PermissionDenied as exc:
-        raise Http404 from exc
-    else:
+    reason = request.POST.get("reason", "")
+    if run_step(
+        request, lambda: fraud.flag_decide(actor=actor, flag=flag, void=void, reason=reason)
+    ):
         messages.success(
             request, _("Votes voided; the tallies are corrected.") if void else _("Flag cleared.")
         )
@@ -312,20 +305,20 @@ def candidate_action(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Choose the candidate."))
         return redirect("appraisal:flags", pk=campaign.pk)
     reason = request.POST.get("reason", "")
-    try:
-        if request.POST.get("action") == "disqualify":
-            fraud.candidate_disqualify(actor=actor, candidate=candidate, reason=reason)
+    if request.POST.get("action") == "disqualify":
+        if run_step(
+            request,
+            lambda: fraud.candidate_disqualify(actor=actor, candidate=candidate, reason=reason),
+        ):
             messages.success(request, _("%(name)s is disqualified.") % {"name": candidate})
-        else:
-            n = fraud.candidate_zero(actor=actor, candidate=candidate, reason=reason)
+    else:
+        n = run_step(
+            request, lambda: fraud.candidate_zero(actor=actor, candidate=candidate, reason=reason)
+        )
+        if n is not None:
             messages.success(
                 request, _("%(n)s votes of %(name)s voided.") % {"n": n, "name": candidate}
             )
-    except ValidationError as exc:
-        for text in exc.messages:
-            messages.error(request, text)
-    except PermissionDenied as exc:
-        raise Http404 from exc
     return redirect("appraisal:flags", pk=candidate.campaign_id)
 
 
@@ -334,14 +327,9 @@ def candidate_action(request: HttpRequest, pk: int) -> HttpResponse:
 def jury_open(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_user(request)
     campaign = selectors.campaign_get_for(actor, pk)
-    try:
-        panel = results.jury_open(actor=actor, campaign=campaign)
-    except ValidationError as exc:
-        for text in exc.messages:
-            messages.error(request, text)
+    panel = run_step(request, lambda: results.jury_open(actor=actor, campaign=campaign))
+    if panel is None:
         return redirect("appraisal:manage", pk=campaign.pk)
-    except PermissionDenied as exc:
-        raise Http404 from exc
     messages.success(request, _("The jury is open: seat the judges; they mark on their tablets."))
     return redirect("scoring:panel", pk=panel.pk)
 
@@ -351,14 +339,8 @@ def jury_open(request: HttpRequest, pk: int) -> HttpResponse:
 def results_compute(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_user(request)
     campaign = selectors.campaign_get_for(actor, pk)
-    try:
-        rows = results.results_compute(actor=actor, campaign=campaign)
-    except ValidationError as exc:
-        for text in exc.messages:
-            messages.error(request, text)
-    except PermissionDenied as exc:
-        raise Http404 from exc
-    else:
+    rows = run_step(request, lambda: results.results_compute(actor=actor, campaign=campaign))
+    if rows is not None:
         messages.success(
             request,
             _("The final ranking is computed: %(n)s recognised.")

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from gonghui.competitions import appeals, certificates, promotions, selectors, services
 from gonghui.competitions.forms import TIERS, AppealForm, ContestForm
 from gonghui.competitions.models import Contest, ContestState, EntryKind, JobType
-from gonghui.core.http import request_user
+from gonghui.core.http import request_user, run_step
 from gonghui.core.models import Org, OrgKind, User
 from gonghui.core.permissions import Perm
 from gonghui.core.scoping import actor_can, grants_for
@@ -202,23 +202,13 @@ def contest_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "competitions/contest.html", context)
 
 
-def _step(
-    request: HttpRequest, pk: int, run: Callable[[User, Contest], str], *, then: str = ""
-) -> HttpResponse:
+def _step(request: HttpRequest, pk: int, run: Callable[[User, Contest], str]) -> HttpResponse:
     """One step of the contest by its staff: the service runs, its refusal shows as it is."""
     actor = request_user(request)
     contest = selectors.contest_get_for(actor, pk)
-    try:
-        message = run(actor, contest)
-    except ValidationError as exc:
-        for text in exc.messages:
-            messages.error(request, text)
-    except PermissionDenied as exc:
-        raise Http404 from exc
-    else:
+    message = run_step(request, lambda: run(actor, contest))
+    if message is not None:
         messages.success(request, message)
-        if then:
-            return redirect(then)
     return redirect("competitions:contest", pk=contest.pk)
 
 
@@ -256,19 +246,17 @@ def _aggregation(value: str) -> engine.Aggregation:
 def judging_open(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_user(request)
     contest = selectors.contest_get_for(actor, pk)
-    try:
-        panel = services.contest_panel_open(
+    panel = run_step(
+        request,
+        lambda: services.contest_panel_open(
             actor=actor,
             contest=contest,
             aggregation=_aggregation(request.POST.get("aggregation", "")),
             double_entry=request.POST.get("double_entry") == "1",
-        )
-    except ValidationError as exc:
-        for text in exc.messages:
-            messages.error(request, text)
+        ),
+    )
+    if panel is None:
         return redirect("competitions:contest", pk=contest.pk)
-    except PermissionDenied as exc:
-        raise Http404 from exc
     messages.success(request, _("Judging is open: seat the judges and an arbiter."))
     return redirect("scoring:panel", pk=panel.pk)
 
