@@ -101,7 +101,6 @@ def load(*, size: int = 0) -> None:
     _finished()
     with transaction.atomic():
         staff = User.objects.get(username="donghu_staff")
-        chair = User.objects.get(username="courier_chair")
         now = timezone.now()
         campaign = campaigns.campaign_create(
             actor=staff,
@@ -120,37 +119,7 @@ def load(*, size: int = 0) -> None:
         fake.seed_instance(2024)
         stations = list(Org.objects.filter(code__startswith="HH-DH-KD-").order_by("code")[:4])
         stations += list(Org.objects.filter(code__startswith="HH-DH-WY-").order_by("code")[:2])
-        made = []
-        for n in range(CANDIDATES):
-            station = stations[n % len(stations)]
-            rider = station.code.startswith("HH-DH-WY")
-            birth = dt.date(rng.randint(1975, 2000), rng.randint(1, 12), rng.randint(1, 28))
-            number = resident_id(rng, birth, "M")
-            person = Person.objects.create(
-                id_hash=lookup_hash(number),
-                id_number=number,
-                name=fake.name(),
-                sex="M",
-                birth_date=birth,
-                new_employment_form=NewEmploymentForm.RIDER if rider else NewEmploymentForm.COURIER,
-                platform=rng.choice(
-                    ["美团", "饿了么"] if rider else ["中通快递", "顺丰速运", "京东物流"]
-                ),
-                job_type="网约送餐员" if rider else "快递员",
-            )
-            Membership.objects.create(
-                org=station,
-                person=person,
-                state=MembershipState.ACTIVE,
-                start_date=dt.date(rng.randint(2015, 2023), 5, 1),
-            )
-            nomination = campaigns.nomination_submit(
-                actor=chair if not rider else staff,
-                campaign=campaign,
-                person=person,
-                story=rng.choice(STORIES),
-            )
-            made.append(campaigns.candidate_decide(actor=staff, candidate=nomination, approve=True))
+        made = _field(campaign, _people(rng, fake, stations, CANDIDATES), rng)
         Campaign.objects.filter(pk=campaign.pk).update(
             nominations_close=now - dt.timedelta(days=3), voting_starts=now - dt.timedelta(days=2)
         )
@@ -223,6 +192,23 @@ def _people(rng: random.Random, fake: Faker, stations: list[Org], n: int) -> lis
     return people
 
 
+def _field(campaign: Campaign, people: list[Person], rng: random.Random) -> list[Candidate]:
+    """Nominated through the services (couriers by their federation's chair, riders by 东湖
+    itself) and approved by 东湖's staff."""
+    staff = User.objects.get(username="donghu_staff")
+    chair = User.objects.get(username="courier_chair")
+    field = []
+    for person in people:
+        nomination = campaigns.nomination_submit(
+            actor=staff if person.job_type == "网约送餐员" else chair,
+            campaign=campaign,
+            person=person,
+            story=rng.choice(STORIES),
+        )
+        field.append(campaigns.candidate_decide(actor=staff, candidate=nomination, approve=True))
+    return field
+
+
 @transaction.atomic
 def _finished() -> None:
     """Last year's vote, finished: 60 candidates, 1,500 voters over ten days, the jury of
@@ -232,7 +218,6 @@ def _finished() -> None:
     from gonghui.scoring.models import JudgeRole
 
     staff = User.objects.get(username="donghu_staff")
-    chair = User.objects.get(username="courier_chair")
     now = timezone.now()
     campaign = campaigns.campaign_create(
         actor=staff,
@@ -250,15 +235,7 @@ def _finished() -> None:
     fake.seed_instance(2025)
     stations = list(Org.objects.filter(code__startswith="HH-DH-KD-").order_by("code")[:4])
     stations += list(Org.objects.filter(code__startswith="HH-DH-WY-").order_by("code")[:2])
-    field = []
-    for person in _people(rng, fake, stations, FINISHED_CANDIDATES):
-        nomination = campaigns.nomination_submit(
-            actor=staff if person.job_type == "网约送餐员" else chair,  # riders: 东湖 itself
-            campaign=campaign,
-            person=person,
-            story=rng.choice(STORIES),
-        )
-        field.append(campaigns.candidate_decide(actor=staff, candidate=nomination, approve=True))
+    field = _field(campaign, _people(rng, fake, stations, FINISHED_CANDIDATES), rng)
     Campaign.objects.filter(pk=campaign.pk).update(
         nominations_close=now - dt.timedelta(days=2), voting_starts=now - dt.timedelta(days=1)
     )
