@@ -15,13 +15,14 @@ def admin_login(request: HttpRequest, extra_context: object = None) -> HttpRespo
 admin.site.login = admin_login  # type: ignore[method-assign]  # one login for the whole site
 
 urlpatterns = [
+    # The public vote first: the busiest path is resolved before every other pattern.
+    path("", include("gonghui.appraisal.urls")),
     path("", include("gonghui.core.urls")),
     path("", include("gonghui.orgs.urls")),
     path("", include("gonghui.review.urls")),
     path("aid/", include("gonghui.aid.urls")),
     path("", include("gonghui.competitions.urls")),
     path("", include("gonghui.scoring.urls")),
-    path("", include("gonghui.appraisal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

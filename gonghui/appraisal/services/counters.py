@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import time
+from typing import Protocol
 
 from django.core.cache import cache
 from django.db.models import F
@@ -70,7 +71,12 @@ def flush_all(candidate_ids: list[int]) -> int:
     return sum(flush(candidate_id=pk, field=f) for pk in candidate_ids for f in FIELDS)
 
 
-def shown(candidate: Candidate, field: str) -> int:
+class Counted(Protocol):
+    @property
+    def pk(self) -> int: ...
+
+
+def shown(candidate: Counted, field: str) -> int:
     """The database's total plus what this process (or Redis) still holds."""
     stored: int = getattr(candidate, field)
     return stored + int(cache.get(_count_key(field, candidate.pk)) or 0)

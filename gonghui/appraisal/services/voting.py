@@ -20,12 +20,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.appraisal.models import (
+    MAX_VOTES_PER_DAY,
     TALLY_SHARDS,
     Campaign,
     Candidate,
@@ -131,66 +132,229 @@ def voting_open(campaign: Campaign, at: object = None) -> bool:
     return campaign.voting_starts <= now < campaign.voting_ends  # type: ignore[operator]
 
 
-def _standing(
-    campaign: Campaign, voter: Voter, day: dt.date, candidate: Candidate
-) -> tuple[int, bool]:
-    """The voter's votes of the day so far, and whether one is for this candidate. Read
-    before writing, so concurrent votes may all pass it: the constraints decide."""
-    mine = list(
-        Vote.objects.filter(campaign=campaign, voter=voter, day=day).values_list(
-            "candidate_id", flat=True
+@dataclass(frozen=True)
+class CampaignRef:
+    pk: int
+    votes_per_day: int
+
+
+@dataclass(frozen=True)
+class CandidateRef:
+    pk: int
+    number: int | None
+    state: str
+    likes: int
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What the one read before a vote knows: the campaign's dates and allowance, the
+    candidate, and the voter's votes of the day so far (`used`, and `again` when one of them
+    is for this candidate). Enough to refuse with a reason and to draw the buttons after."""
+
+    campaign: CampaignRef
+    candidate: CandidateRef
+    nominations_close: dt.datetime
+    voting_starts: dt.datetime
+    voting_ends: dt.datetime
+    used: int
+    again: bool
+    voter_known: bool
+
+    def open_at(self, now: dt.datetime) -> bool:
+        return self.voting_starts <= now < self.voting_ends
+
+    @property
+    def votes_left(self) -> int:
+        return max(0, self.campaign.votes_per_day - self.used)
+
+
+@dataclass(frozen=True)
+class Cast:
+    """An acknowledged vote: its row, its slot (the voter's count of the day so far)."""
+
+    vote_id: int
+    slot: int
+    standing: Standing
+
+    @property
+    def votes_left(self) -> int:
+        return max(0, self.standing.campaign.votes_per_day - self.slot)
+
+
+class VoteRefusedError(ValidationError):
+    """A refusal with its reason (R21), carrying what was read, to draw the page after."""
+
+    def __init__(self, message: str, code: str, standing: Standing) -> None:
+        super().__init__(message, code=code)
+        self.standing = standing
+
+
+class NotACandidateError(Exception):
+    """No such campaign shown to the public, or no such candidate in it."""
+
+
+Param = int | str | dt.date | dt.datetime
+
+_STANDING_SQL = """
+SELECT c.nominations_close AS shown_from, c.voting_starts AS opens, c.voting_ends AS closes,
+       c.votes_per_day AS per_day, k.state AS state, k.number AS number, k.likes AS likes,
+       (SELECT count(*) FROM appraisal_vote v
+         WHERE v.campaign_id = c.id AND v.voter_id = %(voter)s AND v.day = %(day)s) AS used,
+       EXISTS (SELECT 1 FROM appraisal_vote v
+         WHERE v.campaign_id = c.id AND v.voter_id = %(voter)s AND v.day = %(day)s
+           AND v.candidate_id = k.id) AS again,
+       EXISTS (SELECT 1 FROM appraisal_voter r WHERE r.id = %(voter)s) AS known
+FROM appraisal_campaign c JOIN appraisal_candidate k ON k.campaign_id = c.id
+WHERE c.id = %(campaign)s AND k.id = %(candidate)s
+"""
+
+_INSERT_SQL = """
+INSERT INTO appraisal_vote (campaign_id, candidate_id, voter_id, day, slot, shard, cast_at,
+    ip, user_agent, device, void_reason)
+VALUES (%(campaign)s, %(candidate)s, %(voter)s, %(day)s, %(slot)s, %(shard)s, %(at)s,
+    %(ip)s, %(user_agent)s, %(device)s, '')
+ON CONFLICT DO NOTHING
+RETURNING id"""
+
+_TALLY_SQL = """
+UPDATE appraisal_tallyshard SET votes = votes + 1
+WHERE candidate_id = %(candidate)s AND shard = %(shard)s"""
+
+# PostgreSQL: the vote and its tally shard in one statement, so one round trip (R21).
+_CAST_PG = (
+    "WITH cast_vote AS ("  # noqa: S608  # constants joined, no input
+    + _INSERT_SQL
+    + """),
+counted AS (
+  UPDATE appraisal_tallyshard t SET votes = t.votes + 1 FROM cast_vote
+  WHERE t.candidate_id = %(candidate)s AND t.shard = %(shard)s RETURNING 1)
+SELECT id FROM cast_vote"""
+)
+
+
+def _standing(campaign_id: int, candidate_id: int, voter_id: int, day: dt.date) -> Standing | None:
+    """Read before writing, so concurrent votes may all pass it: the constraints decide."""
+    if not (0 < campaign_id < 2**63 and 0 < candidate_id < 2**63):
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _STANDING_SQL,
+            {"campaign": campaign_id, "candidate": candidate_id, "voter": voter_id, "day": day},
         )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    starts, opens, ends, per_day, state, number, likes, used, again, known = row
+    return Standing(
+        campaign=CampaignRef(pk=campaign_id, votes_per_day=per_day),
+        candidate=CandidateRef(pk=candidate_id, number=number, state=state, likes=likes),
+        nominations_close=_aware(starts),
+        voting_starts=_aware(opens),
+        voting_ends=_aware(ends),
+        used=int(used),
+        again=bool(again),
+        voter_known=bool(known),
     )
-    return len(mine), candidate.pk in mine
 
 
-@transaction.atomic
-def vote_cast(*, campaign: Campaign, candidate: Candidate, voter: Voter, client: Client) -> Vote:
-    """One vote, or a refusal with its reason: voting not open; not a candidate of the
-    campaign; already voted for this candidate today; the day's allowance used (R21). The
-    database holds both limits whatever the concurrency: a race for the last slot or for the
-    same candidate ends in one vote and one refusal."""
+def _aware(value: dt.datetime | str) -> dt.datetime:
+    """SQLite hands back text through a raw cursor; PostgreSQL an aware datetime."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value if timezone.is_aware(value) else timezone.make_aware(value, dt.UTC)
+
+
+def _insert(row: dict[str, Param]) -> int | None:
+    """The vote and its shard, or None when a unique constraint stopped the vote."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(_CAST_PG, row)
+            found = cursor.fetchone()
+            return int(found[0]) if found else None
+        with transaction.atomic():
+            cursor.execute(_INSERT_SQL, row)
+            found = cursor.fetchone()
+            if found is None:
+                return None
+            cursor.execute(_TALLY_SQL, row)
+            return int(found[0])
+
+
+def cast(*, campaign_id: int, candidate_id: int, voter_id: int, client: Client) -> Cast:
+    """One vote, or a refusal with its reason (`VoteRefusedError`): voting not open; not a
+    candidate of the campaign; already voted for this candidate today; the day's allowance
+    used (R21). `NotACandidateError` when the public cannot see such a candidate.
+
+    The database holds both limits whatever the concurrency: a race for the last slot or
+    for the same candidate ends in one vote and one refusal. Made for the hot path: a read
+    and a write, one round trip each on PostgreSQL, and no ORM."""
     now = timezone.now()
-    if not voting_open(campaign, now):
-        raise ValidationError(_("Voting is not open."), code="window")
-    if candidate.campaign_id != campaign.pk or candidate.state != CandidateState.APPROVED:
-        raise ValidationError(_("This is not a candidate of this appraisal."), code="candidate")
     day = timezone.localtime(now).date()
-    used, again = _standing(campaign, voter, day, candidate)
-    if again:
-        raise ValidationError(_("You have voted for this candidate today."), code="again")
-    for slot in range(used + 1, campaign.votes_per_day + 1):
-        shard = random.randrange(TALLY_SHARDS)  # noqa: S311  # spreading load, not a secret
-        try:
-            with transaction.atomic():
-                vote = Vote.objects.create(
-                    campaign=campaign,
-                    candidate=candidate,
-                    voter=voter,
-                    day=day,
-                    slot=slot,
-                    shard=shard,
-                    cast_at=now,
-                    ip=client.ip[:64],
-                    user_agent=client.user_agent[:300],
-                    device=client.device[:64],
-                )
-                TallyShard.objects.filter(candidate=candidate, shard=shard).update(
-                    votes=F("votes") + 1
-                )
-            return vote
-        except IntegrityError:
-            if Vote.objects.filter(
-                campaign=campaign, voter=voter, day=day, candidate=candidate
-            ).exists():
-                raise ValidationError(
-                    _("You have voted for this candidate today."), code="again"
-                ) from None
-            continue  # a concurrent vote took this slot: try the next
-    raise ValidationError(
-        _("You have used today's %(n)s votes; come back tomorrow.") % {"n": campaign.votes_per_day},
-        code="daily_limit",
-    )
+    row: dict[str, Param] = {
+        "campaign": campaign_id,
+        "candidate": candidate_id,
+        "voter": voter_id,
+        "day": day,
+        "at": now,
+        "ip": client.ip[:64],
+        "user_agent": client.user_agent[:300],
+        "device": client.device[:64],
+    }
+    for _attempt in range(MAX_VOTES_PER_DAY + 1):
+        standing = _standing(campaign_id, candidate_id, voter_id, day)
+        if (
+            standing is None
+            or now < standing.nominations_close
+            or standing.candidate.state
+            not in (CandidateState.APPROVED, CandidateState.DISQUALIFIED)
+        ):
+            raise NotACandidateError
+        _refuse_if_not_allowed(standing, now)
+        slot = standing.used + 1
+        row["slot"] = slot
+        row["shard"] = random.randrange(TALLY_SHARDS)  # noqa: S311  # spreading load, not a secret
+        vote_id = _insert(row)
+        if vote_id is not None:
+            return Cast(vote_id=vote_id, slot=slot, standing=standing)
+        # A concurrent vote took this slot or this candidate: read again, then say or retry.
+    # Each miss means another vote of this voter's day landed: the allowance is reached
+    # before the attempts run out, so this is only a backstop.
+    assert standing is not None
+    raise VoteRefusedError(_daily_limit(standing), "daily_limit", standing)
+
+
+def _daily_limit(standing: Standing) -> str:
+    return _("You have used today's %(n)s votes; come back tomorrow.") % {
+        "n": standing.campaign.votes_per_day
+    }
+
+
+def _refuse_if_not_allowed(standing: Standing, now: dt.datetime) -> None:
+    if not standing.voter_known:  # a voter cookie from before the data was reset
+        raise VoteRefusedError(_("Verify your phone to vote."), "voter", standing)
+    if not standing.open_at(now):
+        raise VoteRefusedError(_("Voting is not open."), "window", standing)
+    if standing.candidate.state != CandidateState.APPROVED:
+        raise VoteRefusedError(
+            _("This is not a candidate of this appraisal."), "candidate", standing
+        )
+    if standing.again:
+        raise VoteRefusedError(_("You have voted for this candidate today."), "again", standing)
+    if standing.used >= standing.campaign.votes_per_day:
+        raise VoteRefusedError(_daily_limit(standing), "daily_limit", standing)
+
+
+def vote_cast(*, campaign: Campaign, candidate: Candidate, voter: Voter, client: Client) -> Cast:
+    """`cast` for callers that hold the rows; a candidate of another campaign is refused."""
+    try:
+        return cast(
+            campaign_id=campaign.pk, candidate_id=candidate.pk, voter_id=voter.pk, client=client
+        )
+    except NotACandidateError:
+        raise ValidationError(
+            _("This is not a candidate of this appraisal."), code="candidate"
+        ) from None
 
 
 def tally(candidate: Candidate) -> int:

@@ -25,6 +25,7 @@ from PIL import Image
 from gonghui.appraisal.models import Campaign, Candidate, CandidateState, FlagState, Vote, Voter
 from gonghui.appraisal.services import voting
 from gonghui.appraisal.tests.factories import candidates, open_campaign
+from gonghui.appraisal.views import public
 from gonghui.core.models import AuditEntry, Org, User
 from gonghui.core.sms import outbox_for
 from gonghui.orgs.tests.factories import member
@@ -84,6 +85,40 @@ def test_r21_a_voter_verifies_then_votes_five_times_and_is_told_why_not_more(
     assert Vote.objects.count() == 5
     vote = Vote.objects.first()
     assert vote is not None and vote.ip == "127.0.0.1"  # R22: where it came from is kept
+
+
+def test_r21_the_voter_is_a_signed_cookie_that_cannot_be_forged_or_outlive_its_voter(
+    campaign: Campaign, field: list[Candidate]
+) -> None:
+    """The browser keeps its verified voter in a signed cookie (no session read on the hot
+    path): a forged one is no voter; one whose voter is gone is asked to verify again."""
+    vote_url = reverse("appraisal:vote", args=[campaign.pk, field[0].pk])
+    forged = Client()
+    forged.cookies[public.VOTER_COOKIE] = "1"
+    page = _text(forged.post(vote_url, headers=HX))
+    assert _("Verify your phone to vote.") in page
+    client = Client()
+    _verified(client, campaign)
+    Voter.objects.all().delete()  # the data was reset since the browser verified
+    again = client.post(vote_url, headers=HX)
+    assert again.status_code == 200
+    assert _("Verify your phone to vote.") in _text(again) and not Vote.objects.exists()
+
+
+def test_r21_a_candidate_the_public_cannot_see_takes_no_vote(
+    personas: dict[str, User], orgs: dict[str, Org], campaign: Campaign, field: list[Candidate]
+) -> None:
+    client = Client()
+    _verified(client, campaign)
+    Candidate.objects.filter(pk=field[0].pk).update(state=CandidateState.NOMINATED)
+    url = reverse("appraisal:vote", args=[campaign.pk, field[0].pk])
+    assert client.post(url, headers=HX).status_code == 404
+    other = open_campaign(personas["donghu_staff"], orgs["HH-DH"])
+    assert (
+        client.post(reverse("appraisal:vote", args=[other.pk, field[1].pk]), headers=HX).status_code
+        == 404
+    )
+    assert not Vote.objects.exists()
 
 
 def test_r20_a_reload_adds_no_view_and_the_three_counts_stay_apart(

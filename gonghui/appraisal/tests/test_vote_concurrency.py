@@ -41,7 +41,7 @@ def all_pass_the_check(monkeypatch: pytest.MonkeyPatch) -> None:
     real = voting._standing
     local = threading.local()
 
-    def checked_then_wait(*args: object) -> tuple[int, bool]:
+    def checked_then_wait(*args: object) -> voting.Standing | None:
         found = real(*args)  # type: ignore[arg-type]
         if not getattr(local, "waited", False):
             local.waited = True
@@ -96,7 +96,7 @@ def without_constraints() -> Iterator[None]:
         )
 
 
-def _vote(campaign: Campaign, candidate: Candidate, voter: Voter) -> Vote:
+def _vote(campaign: Campaign, candidate: Candidate, voter: Voter) -> voting.Cast:
     return voting.vote_cast(campaign=campaign, candidate=candidate, voter=voter, client=CLIENT)
 
 
@@ -169,7 +169,7 @@ def test_r21_acknowledged_votes_survive_a_killed_connection(
                     connections.close_all()  # the next attempt reconnects
                     continue
                 with lock:
-                    acknowledged.append(vote.pk)
+                    acknowledged.append(vote.vote_id)
         finally:
             connections.close_all()
 

@@ -12,7 +12,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -22,15 +24,38 @@ from gonghui.appraisal.models import Campaign, Candidate, CandidateState, Voter
 from gonghui.appraisal.services import counters, voting
 from gonghui.core import ratelimit
 
-SESSION_VOTER = "appraisal_voter"
+VOTER_COOKIE = "gh_voter"  # the verified voter, signed: no session read on the hot path
+VOTER_SALT = "gonghui.appraisal.voter"
+VOTER_DAYS = 30  # a phone verified once votes from this browser for a month
 DEVICE_COOKIE = "gh_device"
 VOTES_PER_ADDRESS_PER_MINUTE = 120  # soft: beyond it a voter is asked to wait, and flagged
 CODES_PER_ADDRESS_PER_HOUR = 30
 
 
+def _voter_id(request: HttpRequest) -> int | None:
+    raw = request.get_signed_cookie(
+        VOTER_COOKIE, default=None, salt=VOTER_SALT, max_age=VOTER_DAYS * 86400
+    )
+    return int(raw) if raw and raw.isdigit() else None
+
+
 def _voter(request: HttpRequest) -> Voter | None:
-    pk = request.session.get(SESSION_VOTER)
-    return Voter.objects.filter(pk=pk).first() if isinstance(pk, int) else None
+    pk = _voter_id(request)
+    return Voter.objects.filter(pk=pk).first() if pk else None
+
+
+def voter_cookie(response: HttpResponse, voter: Voter) -> HttpResponse:
+    """Makes the browser behind `response` the voter's (signed, HTTP only, a month)."""
+    response.set_signed_cookie(
+        VOTER_COOKIE,
+        str(voter.pk),
+        salt=VOTER_SALT,
+        max_age=VOTER_DAYS * 86400,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response
 
 
 def _device(request: HttpRequest) -> str:
@@ -67,7 +92,9 @@ def _client(request: HttpRequest) -> voting.Client:
 
 
 def _context(
-    request: HttpRequest, campaign: Campaign, known: dict[str, Any] | None = None
+    request: HttpRequest,
+    campaign: Campaign | voting.CampaignRef,
+    known: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """What the voter bar and the buttons need; a vote just cast already knows it (`known`),
     which spares the hot path three queries."""
@@ -78,6 +105,7 @@ def _context(
             "verify_url": reverse("appraisal:verify", args=[campaign.pk]),
             **known,
         }
+    assert isinstance(campaign, Campaign)
     voter = _voter(request)
     return {
         "campaign": campaign,
@@ -106,13 +134,17 @@ def candidate_page(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     counters.count(candidate_id=candidate.pk, field="views", viewer=_viewer(request))
     candidate.refresh_from_db(fields=["views", "likes"])  # a flush may just have moved them
     counts = selectors.shown_counts(campaign)
-    context = _context(request, campaign) | {
-        "candidate": candidate,
-        "votes": None if counts is None else counts.get(candidate.pk, 0),
-        "views": counters.shown(candidate, "views"),
-        "likes": counters.shown(candidate, "likes"),
-        "share_url": request.build_absolute_uri(request.path),
-    }
+    context = (
+        _context(request, campaign)
+        | {
+            "candidate": candidate,
+            "votes": None if counts is None else counts.get(candidate.pk, 0),
+            "views": counters.shown(candidate, "views"),
+            "likes": counters.shown(candidate, "likes"),
+            "share_url": request.build_absolute_uri(request.path),
+        }
+        | _action_urls(campaign, candidate)
+    )
     return _with_device(request, render(request, "appraisal/candidate_public.html", context))
 
 
@@ -151,9 +183,7 @@ def verify(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as exc:
                 code_form.add_error("code", exc)
             else:
-                request.session.cycle_key()
-                request.session[SESSION_VOTER] = voter.pk
-                return redirect(back)
+                return voter_cookie(redirect(back), voter)
     context = {
         "campaign": campaign,
         "phone_form": phone_form,
@@ -175,62 +205,94 @@ def _candidate(campaign: Campaign, candidate_pk: int) -> Candidate:
     return found
 
 
+def _action_urls(
+    campaign: Campaign | voting.CampaignRef, candidate: Candidate | voting.CandidateRef
+) -> dict[str, object]:
+    return {
+        "vote_url": reverse("appraisal:vote", args=[campaign.pk, candidate.pk]),
+        "like_url": reverse("appraisal:like", args=[campaign.pk, candidate.pk]),
+        "candidate_url": lambda: reverse(  # only a refusal to an unverified voter links back
+            "appraisal:candidate", args=[campaign.pk, candidate.number or 0]
+        ),
+    }
+
+
 def _actions(
     request: HttpRequest,
-    campaign: Campaign,
-    candidate: Candidate,
+    campaign: Campaign | voting.CampaignRef,
+    candidate: Candidate | voting.CandidateRef,
     *,
     message: str = "",
     error: str = "",
     status: int = 200,
     known: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    context = _context(request, campaign, known) | {
-        "candidate": candidate,
-        "message": message,
-        "error": error,
-        "likes": counters.shown(candidate, "likes"),
-    }
+    context = (
+        _context(request, campaign, known)
+        | _action_urls(campaign, candidate)
+        | {
+            "candidate": candidate,
+            "message": message,
+            "error": error,
+            "likes": counters.shown(candidate, "likes"),
+        }
+    )
     if request.headers.get("HX-Request"):
-        return render(request, "appraisal/_partials/actions.html", context, status=status)
+        # Only the partial, without context processors: the hot path of a vote. Its forms
+        # post through htmx, which sends the page's CSRF token in a header.
+        html = render_to_string("appraisal/_partials/actions.html", context | {"request": request})
+        return HttpResponse(html, status=status)
     return redirect(reverse("appraisal:candidate", args=[campaign.pk, candidate.number or 0]))
 
 
 @require_POST
 def vote(request: HttpRequest, pk: int, candidate_pk: int) -> HttpResponse:
-    campaign = selectors.public_campaign(pk)
-    candidate = _candidate(campaign, candidate_pk)
-    voter = _voter(request)
-    if voter is None:
+    """The hot path (bench/bench_vote.py): the voter from a signed cookie, one read and one
+    write in `voting.cast`, and the buttons drawn from what those returned."""
+    voter_id = _voter_id(request)
+    if voter_id is None:
+        campaign = selectors.public_campaign(pk)
+        candidate = _candidate(campaign, candidate_pk)
         return _actions(request, campaign, candidate, error=_("Verify your phone to vote."))
     limit = getattr(
         settings, "APPRAISAL_VOTES_PER_NETWORK_PER_MINUTE", VOTES_PER_ADDRESS_PER_MINUTE
     )
     if not ratelimit.allow(ratelimit.client_key(request, "vote"), limit, 60):
+        campaign = selectors.public_campaign(pk)
         return _actions(
             request,
             campaign,
-            candidate,
+            _candidate(campaign, candidate_pk),
             error=_("Many votes come from this network just now; wait a minute and vote again."),
             status=429,
         )
     try:
-        vote = voting.vote_cast(
-            campaign=campaign, candidate=candidate, voter=voter, client=_client(request)
+        done = voting.cast(
+            campaign_id=pk, candidate_id=candidate_pk, voter_id=voter_id, client=_client(request)
         )
-    except ValidationError as exc:
-        return _actions(request, campaign, candidate, error=exc.messages[0])
+    except voting.NotACandidateError:
+        raise Http404 from None
+    except voting.VoteRefusedError as exc:
+        seen = exc.standing
+        return _actions(
+            request,
+            seen.campaign,
+            seen.candidate,
+            error=exc.messages[0],
+            known={
+                "voter": seen.voter_known,
+                "votes_left": seen.votes_left,
+                "voted": {candidate_pk} if seen.again else set(),
+                "open": seen.open_at(timezone.now()),
+            },
+        )
     return _actions(
         request,
-        campaign,
-        candidate,
-        message=_("Your vote for No. %(n)s is counted.") % {"n": candidate.number},
+        done.standing.campaign,
+        done.standing.candidate,
+        message=_("Your vote for No. %(n)s is counted.") % {"n": done.standing.candidate.number},
         # The slot is the day's count so far: what is left needs no query.
-        known={
-            "voter": voter,
-            "votes_left": max(0, campaign.votes_per_day - vote.slot),
-            "voted": {candidate.pk},
-        },
+        known={"voter": True, "votes_left": done.votes_left, "voted": {candidate_pk}},
     )
 
 
