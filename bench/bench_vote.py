@@ -1,9 +1,11 @@
 """Votes per second on PostgreSQL, three ways in one run, side by side (R21):
 
-(a) the vote's own statements (insert with both unique constraints, one tally shard
-    updated) driven by pgbench at 16 clients: the database's ceiling;
-(b) a do-nothing Django view served by gunicorn, under wrk at 200 connections: the
-    framework's ceiling on this machine;
+(a) the vote's own two statements (the voter's standing read, then the insert with both
+    unique constraints and its tally shard in one statement) driven by pgbench at 16
+    clients in extended mode, as the endpoint sends them: the database's ceiling;
+(b) a do-nothing Django view served by gunicorn (sync workers, 2 × cores + 1, gunicorn's
+    own rule; GUNICORN_CLASS, GUNICORN_WORKERS, GUNICORN_THREADS change it), under wrk at
+    200 connections: the framework's ceiling on this machine;
 (c) the real vote endpoint with every rule (the voter's signed cookie, CSRF, window,
     limits, sharded tally) under wrk with 200 concurrent voters, served the same way.
 
@@ -205,6 +207,8 @@ def _pgbench(campaign: Campaign, field: list[Candidate], voter_ids: list[int]) -
     args = [
         shutil.which("pgbench") or "pgbench",
         "-n",
+        "-M",
+        "extended",  # as the endpoint sends them: values apart from the text, unprepared
         "-c",
         "16",
         "-j",
@@ -247,11 +251,11 @@ def _serve() -> subprocess.Popen[bytes]:
             "--bind",
             f"127.0.0.1:{PORT}",
             "--workers",
-            os.environ.get("GUNICORN_WORKERS", "3"),
+            os.environ.get("GUNICORN_WORKERS", str(2 * (os.cpu_count() or 1) + 1)),
             "--worker-class",
-            "gthread",
+            os.environ.get("GUNICORN_CLASS", "sync"),
             "--threads",
-            os.environ.get("GUNICORN_THREADS", "8"),
+            os.environ.get("GUNICORN_THREADS", "1"),
             "--log-level",
             "warning",
         ],
