@@ -28,7 +28,7 @@ env:
 
 # Debian packages the tests need: Chromium and CJK fonts for the browser tests, gettext for the
 # catalogue check, the TrueType CJK font certificates embed and pdftotext to read them back;
-# wrk and pgbench for the vote benchmark (make bench).
+# wrk and pgbench for the vote benchmark (make bench); zbarimg reads share posters' QR codes back.
 # Installed when missing and we may (root with apt-get); else said loudly.
 SYSTEM_DEPS_MISSING = $(strip \
 	$(if $(wildcard $(CHROMIUM)),,chromium) \
@@ -36,6 +36,7 @@ SYSTEM_DEPS_MISSING = $(strip \
 	$(if $(shell command -v xgettext 2>/dev/null),,gettext) \
 	$(if $(wildcard /usr/share/fonts/truetype/wqy/wqy-microhei.ttc),,fonts-wqy-microhei) \
 	$(if $(shell command -v pdftotext 2>/dev/null),,poppler-utils) \
+	$(if $(shell command -v zbarimg 2>/dev/null),,zbar-tools) \
 	$(if $(shell command -v wrk 2>/dev/null),,wrk) \
 	$(if $(shell command -v pgbench 2>/dev/null),,postgresql-contrib))
 system-deps:

@@ -176,6 +176,18 @@ WECHAT_APPID = os.environ.get("WECHAT_APPID", "")
 WECHAT_SECRET = os.environ.get("WECHAT_SECRET", "")
 WECHAT_TEMPLATE_ID = os.environ.get("WECHAT_TEMPLATE_ID", "")
 WECHAT_API_BASE = os.environ.get("WECHAT_API_BASE", "https://api.weixin.qq.com").rstrip("/")
+# Voters may sign in with WeChat instead of a phone (R21) when this names a backend:
+# gonghui.appraisal.wechat.OfficialAccountBackend (the account above, 网页授权; its domain
+# registered there), or .DevBackend, a local stand-in for the demo. Empty: not offered.
+APPRAISAL_WECHAT_BACKEND = (
+    "gonghui.appraisal.wechat.DevBackend" if DEMO else env_str("APPRAISAL_WECHAT_BACKEND", "")
+)
+if APPRAISAL_WECHAT_BACKEND.endswith(".DevBackend") and not (DEBUG or DEMO or TESTING):
+    raise ImproperlyConfigured("APPRAISAL_WECHAT_BACKEND: DevBackend is for the demo only.")
+if APPRAISAL_WECHAT_BACKEND.endswith(".OfficialAccountBackend") and not (
+    WECHAT_APPID and WECHAT_SECRET
+):
+    raise ImproperlyConfigured("APPRAISAL_WECHAT_BACKEND needs WECHAT_APPID and WECHAT_SECRET.")
 
 # --- Authentication -----------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

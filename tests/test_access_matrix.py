@@ -213,6 +213,12 @@ MATRIX: dict[str, tuple[Args, dict[str, int]]] = {
     "appraisal:flag_decide": (nowhere_int, POST_ONLY),
     "appraisal:jury_open": (appraisal, POST_ONLY),
     "appraisal:results_compute": (appraisal, POST_ONLY),
+    "appraisal:results_publish": (appraisal, POST_ONLY),
+    "appraisal:poster": (candidate_page, rule(200, anonymous=200)),
+    # WeChat sign-in exists only where a backend is configured (none in the tests): R21
+    "appraisal:wechat_start": (appraisal, rule(404, anonymous=404)),
+    "appraisal:wechat_callback": (appraisal, rule(404, anonymous=404)),
+    "appraisal:wechat_dev_consent": (no_args, rule(404, anonymous=404)),
     # --- scoring: panels (the contest's panel is not open yet) ---
     "scoring:mine": (no_args, rule(404, city_admin=200, donghu_staff=200, xishan_staff=200)),
     "scoring:panel": (nowhere_int, rule(404)),
@@ -261,6 +267,10 @@ POST_MATRIX: dict[str, tuple[Args, dict[str, int]]] = {
     "appraisal:flags": (appraisal, rule(404, city_admin=302, donghu_staff=302)),
     "appraisal:candidate_action": (appraisal, rule(404, city_admin=302, donghu_staff=302)),
     "appraisal:jury_open": (appraisal, rule(404, anonymous=302, city_admin=302, donghu_staff=302)),
+    "appraisal:results_publish": (
+        appraisal,
+        rule(404, anonymous=302, city_admin=302, donghu_staff=302),
+    ),
 }
 API_RULES: dict[str, dict[str, int]] = {
     "/api/v1/me": rule(200, anonymous=401),

@@ -10,7 +10,9 @@ class AppraisalConfig(AppConfig):
     def ready(self) -> None:
         from django.urls import reverse
 
-        from gonghui.appraisal.services.results import PROGRAM
+        from gonghui.appraisal.services.results import NOTICE_PROGRAM, PROGRAM, on_notice_entry
+        from gonghui.review.programs import ReviewProgram
+        from gonghui.review.programs import register as review_register
         from gonghui.scoring.models import Panel
         from gonghui.scoring.programs import ScoringProgram, register
 
@@ -26,5 +28,14 @@ class AppraisalConfig(AppConfig):
                 subject_url=lambda panel: reverse("appraisal:manage", args=[int(panel.object_id)]),
                 employer_choices=employers,
                 subject_label=_("Back to the appraisal"),
+            )
+        )
+        # The final ranking's public notice (R6): no review chain, only the notice, for the
+        # review app's default working days; confirmed results come back through the hook.
+        review_register(
+            ReviewProgram(
+                code=NOTICE_PROGRAM,
+                label=_("Public appraisal results"),
+                on_notice_entry=on_notice_entry,
             )
         )

@@ -212,7 +212,8 @@ def _field(campaign: Campaign, people: list[Person], rng: random.Random) -> list
 @transaction.atomic
 def _finished() -> None:
     """Last year's vote, finished: 60 candidates, 1,500 voters over ten days, the jury of
-    three judges, the final ranking with 30 recognised (the seed's 30)."""
+    three judges, the final ranking with 30 recognised (the seed's 30), and its public
+    notice, closed, the results confirmed."""
     from gonghui.appraisal.services import results
     from gonghui.scoring import services as scoring
     from gonghui.scoring.models import JudgeRole
@@ -295,3 +296,41 @@ def _finished() -> None:
             )
     scoring.results_lock(actor=staff, panel=panel)
     results.results_compute(actor=staff, campaign=campaign)
+    _result_notice(campaign, staff, first_day + dt.timedelta(days=FINISHED_DAYS + 7))
+
+
+def _result_notice(campaign: Campaign, staff: User, start: dt.date) -> None:
+    """Last year's result notice, closed: published a week after voting, one objection from
+    the public answered (not sustained), the results confirmed when it ended. Made through
+    the services today, then moved back to last year's dates."""
+    from gonghui.appraisal.services import results
+    from gonghui.core.workdays import add_working_days
+    from gonghui.review import notices
+    from gonghui.review.models import Notice, Objection
+
+    notice = results.results_publish(actor=staff, campaign=campaign)
+    objection = notices.objection_file(
+        notice=notice, reason="第12名的投票数据有无刷票情况？请说明核查方法。"
+    )
+    notices.objection_answer(
+        actor=staff,
+        objection=objection,
+        answer="投票期间系统已对异常投票自动识别，经人工复核作废无效票后计分，排名无误。",
+        sustained=False,
+    )
+
+    def at(day: dt.date, hour: int) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+    end = add_working_days(start, 5).date
+    Notice.objects.filter(pk=notice.pk).update(
+        starts_on=start, ends_on=end, published_at=at(start, 9)
+    )
+    Objection.objects.filter(pk=objection.pk).update(
+        created_at=at(start + dt.timedelta(days=1), 20),
+        answered_at=at(start + dt.timedelta(days=3), 10),
+    )
+    notices.notice_close(notice_id=notice.pk)
+    Campaign.objects.filter(pk=campaign.pk).update(
+        results_confirmed_at=at(end + dt.timedelta(days=1), 0)
+    )

@@ -28,7 +28,7 @@ class Campaign(models.Model):
     """One appraisal, with its rules as data: the voting window, votes per voter per day
     (R21, default 5; at most one per candidate), how counts show, the weight of the public
     vote against the jury (R22, default 40/60) or the vote only shortlisting, and how many
-    are recognised."""
+    are recognised. `campaign.result_notice` is the results' public notice, or None."""
 
     org = models.ForeignKey(
         Org, on_delete=models.PROTECT, related_name="+", verbose_name=_("run by")
@@ -51,6 +51,17 @@ class Campaign(models.Model):
     winners = models.PositiveIntegerField(_("recognised"), default=30)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    # The public notice of the final ranking (R6, R22), published once through review, and
+    # when it closed with no sustained objection: only then are the results final.
+    result_notice = models.ForeignKey(
+        "review.Notice",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("result public notice"),
+    )
+    results_confirmed_at = models.DateTimeField(_("results confirmed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("appraisal campaign")

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import io
 import secrets
-from pathlib import Path
 
 import qrcode
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -23,15 +22,14 @@ from reportlab.pdfgen import canvas
 
 from gonghui.competitions.models import Certificate, Contest, Registration
 from gonghui.competitions.services import contest_panel
+from gonghui.core import fonts
 from gonghui.core.models import User
 from gonghui.core.permissions import Perm
 from gonghui.core.scoping import actor_can
 from gonghui.core.services import audit_record
 from gonghui.scoring.models import PanelState, Result
 
-# ReportLab embeds TrueType outlines only, not CFF ones (Noto CJK): WenQuanYi Micro Hei is.
-FONT_PATH = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
-FONT_PACKAGE = "fonts-wqy-microhei"
+FONT_PATH = fonts.FONT_PATH  # a test points it elsewhere
 FONT_NAME = "WenQuanYiMicroHei"
 # No 0/O, 1/I/L: read aloud or typed from paper without doubt.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -139,12 +137,8 @@ def certificate_revoke(*, actor: User, certificate: Certificate, reason: str) ->
 
 def _font() -> str:
     if FONT_NAME not in pdfmetrics.getRegisteredFontNames():
-        if not FONT_PATH.exists():
-            raise ImproperlyConfigured(
-                f"Certificates need the TrueType CJK font {FONT_PATH}: "
-                f"install the Debian package {FONT_PACKAGE} (make system-deps)."
-            )
-        pdfmetrics.registerFont(TTFont(FONT_NAME, str(FONT_PATH), subfontIndex=0))
+        path = fonts.cjk_font("Certificates", FONT_PATH)
+        pdfmetrics.registerFont(TTFont(FONT_NAME, str(path), subfontIndex=0))
     return FONT_NAME
 
 

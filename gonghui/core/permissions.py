@@ -33,6 +33,10 @@ class Perm(StrEnum):
     CONTEST_MANAGE = "contest.manage"
     CONTEST_VIEW = "contest.view"
     APPRAISAL_MANAGE = "appraisal.manage"
+    INNOVATION_VIEW = "innovation.view"
+    INNOVATION_MANAGE = "innovation.manage"
+    PROPOSAL_SUBMIT = "proposal.submit"
+    PROPOSAL_MANAGE = "proposal.manage"
 
 
 PERM_LABELS: dict[Perm, Promise] = {
@@ -56,6 +60,17 @@ PERM_LABELS: dict[Perm, Promise] = {
     Perm.CONTEST_MANAGE: _("Run labour and skills contests"),
     Perm.CONTEST_VIEW: _("See the contests open to the org's members, and enter them"),
     Perm.APPRAISAL_MANAGE: _("Run public appraisal votes: candidates, fraud review, results"),
+    Perm.INNOVATION_VIEW: _(
+        "See studios, the alliance and the exhibition; ask the alliance for help; submit "
+        "five-small results"
+    ),
+    Perm.INNOVATION_MANAGE: _(
+        "Run innovation studios, the alliance, pairings, five-small results and exhibitions"
+    ),
+    Perm.PROPOSAL_SUBMIT: _("Submit rationalisation proposals, one's own or on a worker's behalf"),
+    Perm.PROPOSAL_MANAGE: _(
+        "Review, decide, follow and reward rationalisation proposals; recommend them upward"
+    ),
 }
 
 # Permissions that only count when held at the root of the tree.
@@ -69,7 +84,15 @@ class RoleSpec:
 
 
 _STAFF = frozenset(
-    {Perm.HOME_VIEW, Perm.CALENDAR_VIEW, Perm.ORG_VIEW, Perm.MEMBER_VIEW, Perm.CONTEST_VIEW}
+    {
+        Perm.HOME_VIEW,
+        Perm.CALENDAR_VIEW,
+        Perm.ORG_VIEW,
+        Perm.MEMBER_VIEW,
+        Perm.CONTEST_VIEW,
+        Perm.INNOVATION_VIEW,
+        Perm.PROPOSAL_SUBMIT,
+    }
 )
 
 ROLES: dict[str, RoleSpec] = {
@@ -89,6 +112,8 @@ ROLES: dict[str, RoleSpec] = {
             Perm.SCORE_MANAGE,
             Perm.CONTEST_MANAGE,
             Perm.APPRAISAL_MANAGE,
+            Perm.INNOVATION_MANAGE,
+            Perm.PROPOSAL_MANAGE,
         },
     ),
     "federation_staff": RoleSpec(
@@ -103,6 +128,8 @@ ROLES: dict[str, RoleSpec] = {
             Perm.SCORE_MANAGE,
             Perm.CONTEST_MANAGE,
             Perm.APPRAISAL_MANAGE,
+            Perm.INNOVATION_MANAGE,
+            Perm.PROPOSAL_MANAGE,
         },
     ),
     "grassroots_chair": RoleSpec(
@@ -114,6 +141,7 @@ ROLES: dict[str, RoleSpec] = {
             Perm.CASE_OPEN,
             Perm.CASE_REVIEW,
             Perm.HARDSHIP_MANAGE,
+            Perm.PROPOSAL_MANAGE,
         },
     ),
     "grassroots_staff": RoleSpec(
@@ -125,9 +153,18 @@ ROLES: dict[str, RoleSpec] = {
     ),
     "judge": RoleSpec(_("Judge"), frozenset({Perm.HOME_VIEW, Perm.SCORE_ENTER, Perm.CONTEST_VIEW})),
     "bank_officer": RoleSpec(_("Bank officer"), frozenset({Perm.HOME_VIEW})),
-    "employer_hr": RoleSpec(_("Employer HR"), frozenset({Perm.HOME_VIEW})),
+    "employer_hr": RoleSpec(_("Employer HR"), frozenset({Perm.HOME_VIEW, Perm.INNOVATION_VIEW})),
     "worker": RoleSpec(
         _("Worker"),
-        frozenset({Perm.HOME_VIEW, Perm.OWN_MEMBERSHIP_VIEW, Perm.AID_APPLY, Perm.CONTEST_VIEW}),
+        frozenset(
+            {
+                Perm.HOME_VIEW,
+                Perm.OWN_MEMBERSHIP_VIEW,
+                Perm.AID_APPLY,
+                Perm.CONTEST_VIEW,
+                Perm.INNOVATION_VIEW,
+                Perm.PROPOSAL_SUBMIT,
+            }
+        ),
     ),
 }

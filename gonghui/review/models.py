@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -106,8 +107,8 @@ class NoticeState(models.TextChoices):
 
 
 class Notice(models.Model):
-    """A public notice (公示) of approved cases (R6): anyone may object until it ends; the cases
-    are confirmed only after the period, with every objection answered."""
+    """A public notice (公示) of approved cases or other subjects (R6): anyone may object until
+    it ends; its entries are confirmed only after the period, with every objection answered."""
 
     program = models.CharField(_("program"), max_length=64)
     org = models.ForeignKey(
@@ -131,10 +132,24 @@ class Notice(models.Model):
 
 
 class NoticeEntry(models.Model):
-    """A case on a notice, as the public sees it: masked, never an ID number."""
+    """One line of a notice, as the public sees it: masked, never an ID number. It stands for
+    either an approved case or, for a program whose decisions are not review cases (an
+    appraisal's ranking), any other subject; the program is told when the entry is confirmed
+    or withdrawn (ReviewProgram.on_notice_entry)."""
 
     notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="entries")
-    case = models.ForeignKey(ReviewCase, on_delete=models.PROTECT, related_name="notice_entries")
+    case = models.ForeignKey(
+        ReviewCase,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notice_entries",
+    )
+    subject_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    subject_id = models.CharField(max_length=64, blank=True, default="")
+    subject = GenericForeignKey("subject_type", "subject_id")
     public_label = models.CharField(_("shown as"), max_length=200)
     withdrawn = models.BooleanField(default=False)
 
@@ -142,7 +157,19 @@ class NoticeEntry(models.Model):
         verbose_name = _("notice entry")
         verbose_name_plural = _("notice entries")
         constraints = [
-            models.UniqueConstraint(fields=["notice", "case"], name="case_once_per_notice")
+            models.UniqueConstraint(fields=["notice", "case"], name="case_once_per_notice"),
+            models.UniqueConstraint(
+                fields=["notice", "subject_type", "subject_id"],
+                condition=Q(subject_type__isnull=False),
+                name="subject_once_per_notice",
+            ),
+            models.CheckConstraint(  # a case or a subject, never both, never neither
+                condition=(
+                    Q(case__isnull=False, subject_type__isnull=True, subject_id="")
+                    | (Q(case__isnull=True, subject_type__isnull=False) & ~Q(subject_id=""))
+                ),
+                name="entry_is_a_case_or_a_subject",
+            ),
         ]
 
     def __str__(self) -> str:

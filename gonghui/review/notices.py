@@ -1,15 +1,17 @@
-"""Public notice (公示) and objections (R6): publish approved cases for at least the program's
-working days, take objections from anyone, answer each, and confirm the cases when the period
-is over and every objection is answered. The closing is a task scheduled at publication."""
+"""Public notice (公示) and objections (R6): publish approved cases, or another program's
+subjects (an appraisal's ranking), for at least the program's working days, take objections
+from anyone, answer each, and confirm the entries when the period is over and every
+objection is answered. The closing is a task scheduled at publication."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,11 +43,15 @@ def notice_publish(
     program: str,
     org: Org,
     title: str,
-    cases: Iterable[tuple[ReviewCase, str]],
+    cases: Iterable[tuple[ReviewCase, str]] = (),
+    subjects: Iterable[tuple[models.Model, str]] = (),
     starts_on: dt.date | None = None,
 ) -> Notice:
-    """Puts approved cases under public notice for the program's working days (R6). Each case
-    comes with its public label, masked by the program (张*丰 · 东湖区 · 本科), never an ID."""
+    """Puts approved cases, or a program's other subjects, under public notice for the
+    program's working days (R6). Each comes with its public label, masked by the program
+    (张*丰 · 东湖区 · 本科), never an ID. A subject is whatever the program decided without a
+    case (an appraisal result); the program checked it, and is told through on_notice_entry
+    when it is withdrawn or confirmed."""
     spec = program_for(program)
     if not actor_can(actor, Perm.CASE_REVIEW, org):
         raise PermissionDenied
@@ -73,12 +79,29 @@ def notice_publish(
         program_tell(locked, Decision.NOTICE)
         NoticeEntry.objects.create(notice=notice, case=locked, public_label=label[:200])
         record_step(locked, actor, org, Decision.NOTICE)
+    subject_entries = []
+    for subject, label in subjects:
+        if subject.pk is None:
+            raise ValueError(f"{subject!r} goes on a notice once it is saved")
+        subject_entries.append(
+            NoticeEntry(
+                notice=notice,
+                subject_type=ContentType.objects.get_for_model(subject),
+                subject_id=str(subject.pk),
+                public_label=label[:200],
+            )
+        )
+    NoticeEntry.objects.bulk_create(subject_entries)
     audit_record(
         actor=actor,
         action="review.notice_publish",
         org=org,
         obj=notice,
-        after={"until": notice.ends_on, "cases": notice.entries.count()},
+        after={
+            "until": notice.ends_on,
+            "cases": notice.entries.filter(case__isnull=False).count(),
+            "subjects": len(subject_entries),
+        },
     )
     from gonghui.review.tasks import notice_close_task
 
@@ -139,7 +162,8 @@ def objection_file(
 def objection_answer(
     *, actor: User, objection: Objection, answer: str, sustained: bool
 ) -> Objection:
-    """Staff answer an objection; a sustained one sends its case back to the opener (R6)."""
+    """Staff answer an objection (R6). A sustained one takes its entry off the notice: a case
+    goes back to its opener; a subject's program is told (on_notice_entry, SEND_BACK)."""
     objection = (
         Objection.objects.select_for_update(of=("self",))
         .select_related("notice", "entry")
@@ -159,8 +183,13 @@ def objection_answer(
     objection.answered_by = actor
     objection.answered_at = timezone.now()
     objection.save()
-    if sustained and objection.entry is not None:
-        entry = objection.entry
+    entry = objection.entry if sustained else None
+    if entry is not None and entry.case_id is None:
+        if not entry.withdrawn:  # a second sustained objection changes nothing more
+            entry.withdrawn = True
+            entry.save(update_fields=["withdrawn"])
+            entry_tell(entry, notice, Decision.SEND_BACK)
+    elif entry is not None and entry.case_id is not None:
         entry.withdrawn = True
         entry.save(update_fields=["withdrawn"])
         case = ReviewCase.objects.select_for_update().get(pk=entry.case_id)
@@ -189,16 +218,30 @@ def objection_answer(
     return objection
 
 
+def entry_tell(entry: NoticeEntry, notice: Notice, decision: str) -> None:
+    """A subject entry's program hears what became of it (withdrawn after a sustained
+    objection, or confirmed), in the same transaction: as program_tell for a case."""
+    hook = program_for(notice.program).on_notice_entry
+    if hook is not None:
+        hook(entry, decision)
+
+
 @transaction.atomic
 def notice_close(*, notice_id: int) -> Notice:
-    """After the period, with every objection answered, the cases still on the notice are
-    confirmed (R6). Run by the task scheduled at publication; does nothing before its time."""
+    """After the period, with every objection answered, the entries still on the notice are
+    confirmed (R6): their cases, or, for a subject, through the program's on_notice_entry.
+    Run by the task scheduled at publication; does nothing before its time."""
     notice = Notice.objects.select_for_update(of=("self",)).select_related("org").get(pk=notice_id)
     if notice.state != NoticeState.OPEN or timezone.localdate() <= notice.ends_on:
         return notice
     if notice.objections.filter(answered_at__isnull=True).exists():
         return notice  # the last answer closes it
-    for entry in notice.entries.filter(withdrawn=False).select_related("case"):
+    confirmed: list[int] = []
+    for entry in notice.entries.filter(withdrawn=False).order_by("pk"):
+        if entry.case_id is None:
+            entry_tell(entry, notice, Decision.CONFIRM)
+            confirmed.append(entry.pk)
+            continue
         case = ReviewCase.objects.select_for_update().get(pk=entry.case_id)
         if case.state == CaseState.UNDER_NOTICE:
             case.state = CaseState.CONFIRMED
@@ -207,7 +250,13 @@ def notice_close(*, notice_id: int) -> Notice:
             record_step(case, notice.published_by, notice.org, Decision.CONFIRM)
     notice.state = NoticeState.CLOSED
     notice.save(update_fields=["state"])
-    audit_record(actor=None, action="review.notice_close", org=notice.org, obj=notice)
+    audit_record(
+        actor=None,
+        action="review.notice_close",
+        org=notice.org,
+        obj=notice,
+        after={"subjects_confirmed": confirmed} if confirmed else None,
+    )
     return notice
 
 

@@ -1,6 +1,8 @@
 """Programs declare their chain here and get the whole flow: a program never writes its own
 approval states. A chain is the org levels a case climbs, the opener's level first
-(4 grassroots → 2 district → 1 city by default)."""
+(4 grassroots → 2 district → 1 city by default). A program whose decisions are not cases
+(an appraisal's ranking) uses only the public notice: its subjects go on a notice and it is
+told, through on_notice_entry, when each is confirmed or withdrawn."""
 
 from __future__ import annotations
 
@@ -33,6 +35,15 @@ class ReviewProgram:
     self_open: bool = False
     # Where the case's subject is shown in full (the application behind an aid case).
     detail_url: Callable[[Any], str] | None = None
+    # For a notice entry that stands for a subject rather than a case (review.models.
+    # NoticeEntry.subject): called inside the transaction with the entry and the decision,
+    # Decision.SEND_BACK when a sustained objection takes it off the notice and
+    # Decision.CONFIRM when the notice closes with it still on. The program confirms its
+    # subject here, as on_decision does for a case.
+    on_notice_entry: Callable[[Any, str], None] | None = None
+    # False for a program whose top approval is final without a public notice (a proposal's
+    # preliminary review): the case goes straight to CONFIRMED.
+    public_notice: bool = True
 
     def label_for(self, case: Any) -> str:
         return self.public_label(case) if self.public_label else str(case.title)

@@ -71,9 +71,15 @@ def public_notice(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 return redirect("review:notice", pk=notice.pk)
     staff = actor_can(request.user, Perm.CASE_REVIEW, notice.org)
+    # Each entry keeps its number when another is withdrawn: objections cite "No. 3".
+    numbered = [
+        (n, entry)
+        for n, entry in enumerate(notice.entries.order_by("pk"), 1)
+        if not entry.withdrawn
+    ]
     context = {
         "notice": notice,
-        "entries": entries,
+        "entries": numbered,
         "form": form,
         "staff": staff,
         "unanswered": notice.objections.filter(answered_at__isnull=True).count() if staff else 0,

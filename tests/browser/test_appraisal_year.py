@@ -1,8 +1,9 @@
 """Issue "Public appraisal voting", the campaign's own year: the courier federation nominates
 two couriers with a photo; 东湖's staff check them (one refused with a reason) and approve;
 the public votes; after voting the jury opens, two judges mark on a tablet, the jury is
-locked and the final ranking blends the vote with the jury (R22: public 40, jury 60); every
-step is in the audit log."""
+locked and the final ranking blends the vote with the jury (R22: public 40, jury 60); the
+result goes on public notice, masked, and the public reads it on a phone (R6); every step is
+in the audit log."""
 
 from __future__ import annotations
 
@@ -181,6 +182,24 @@ def test_nominate_check_vote_judge_rank(
     assert (str(results["林海峰"].final), str(results["黄建国"].final)) == ("80.80", "72.40")
     assert results["林海峰"].recognised and not results["黄建国"].recognised
     assert ranking.index("林海峰") < ranking.index("黄建国")
+
+    # --- The result goes on public notice (R6), masked; the public reads it on a phone -------
+    page.get_by_test_id("publish-result-notice").click()
+    page.get_by_test_id("result-notice").wait_for()
+    desk.check()
+    phone_context = browser.new_context(  # type: ignore[attr-defined]
+        viewport={"width": 390, "height": 844}, locale="zh-CN"
+    )
+    phone = Visit(phone_context.new_page(), live_server.url)  # type: ignore[attr-defined]
+    phone.goto(f"/vote/{campaign.pk}/")
+    phone.page.get_by_role("link", name="查看结果公示").click()
+    entries = phone.page.get_by_test_id("notice-entries").inner_text()
+    phone.check()
+    phone.screenshot("appraisal-result-notice-phone")
+    phone_context.close()
+    assert "林*峰" in entries and "当选" in entries
+    assert "林海峰" not in entries and "黄" not in entries  # masked; only the recognised
+
     actions = set(AuditEntry.objects.values_list("action", flat=True))
     assert {
         "appraisal.nomination_submit",
@@ -189,4 +208,5 @@ def test_nominate_check_vote_judge_rank(
         "scoring.sheet_save",
         "scoring.results_lock",
         "appraisal.results_compute",
+        "appraisal.results_publish",
     } <= actions

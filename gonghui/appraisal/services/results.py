@@ -4,29 +4,37 @@ skill, the approved candidates as entrants (in a shortlist campaign, the 2 × wi
 the most votes), judges seated and marking on the panel pages, results locked there. The
 final score blends the public vote (on a 100 scale against the leader) with the jury's
 score by the campaign's weight (default 40/60); ties go to the higher jury score, then to
-more votes. The top `winners` are recognised; merit awards go to the rest of the top half."""
+more votes. The top `winners` are recognised; merit awards go to the rest of the top half.
+The ranking then goes through a public notice (R6) of the review app; it is final once the
+notice closes with no sustained objection."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Q
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from gonghui.appraisal.models import AppraisalResult, Campaign, Candidate, CandidateState
 from gonghui.appraisal.services.voting import tallies
 from gonghui.core.models import User
 from gonghui.core.permissions import Perm
+from gonghui.core.personal_data import mask_name
 from gonghui.core.scoping import actor_can
 from gonghui.core.services import audit_record
+from gonghui.review import notices
+from gonghui.review.models import Decision, Notice, NoticeEntry
 from gonghui.scoring import engine
 from gonghui.scoring import services as scoring
 from gonghui.scoring.models import Panel, PanelState, Result
 
 PROGRAM = "appraisal.jury"
+NOTICE_PROGRAM = "appraisal.results"  # the review program of the result notice
 JURY = "jury"
 VOTES = "votes"
 TIE_BREAKS = (
@@ -169,3 +177,87 @@ def results_compute(*, actor: User, campaign: Campaign) -> list[AppraisalResult]
         },
     )
     return results
+
+
+def result_label(result: AppraisalResult) -> str:
+    """How a result shows on the public notice (R6): the candidate's number, the masked name,
+    the employer, the final score, the rank and the award; never an ID number."""
+    candidate = result.candidate
+    return _(
+        "No. %(number)s · %(name)s · %(employer)s · final score %(score)s · "
+        "rank %(rank)s · %(award)s"
+    ) % {
+        "number": candidate.number,
+        "name": mask_name(candidate.person.name),
+        "employer": candidate.employer,
+        "score": result.final,
+        "rank": result.rank,
+        "award": _("Recognised") if result.recognised else _("Merit award"),
+    }
+
+
+@transaction.atomic
+def results_publish(*, actor: User, campaign: Campaign) -> Notice:
+    """Puts the final ranking under public notice (R6, R22): one entry per recognised
+    candidate and per merit award, by rank, masked, for the notice's working days. Once per
+    campaign, after the ranking is computed. The notice is the review app's: publishing it
+    and answering its objections also need case.review at the campaign's org."""
+    _require(actor, campaign)
+    campaign = (
+        Campaign.objects.select_for_update(of=("self",)).select_related("org").get(pk=campaign.pk)
+    )
+    if not AppraisalResult.objects.filter(campaign=campaign).exists():
+        raise ValidationError(
+            _("Compute the final ranking before publishing it."), code="no_results"
+        )
+    if campaign.result_notice_id is not None:
+        raise ValidationError(_("The result notice is published already."), code="published")
+    rows = (
+        AppraisalResult.objects.filter(Q(recognised=True) | Q(merit=True), campaign=campaign)
+        .select_related("candidate__person")
+        .order_by("rank", "candidate__number")
+    )
+    # The notice is a public document in the city's language, whatever the staff's is.
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("%(title)s: public notice of the results") % {"title": campaign.title}
+        subjects = [(result, result_label(result)) for result in rows]
+    notice = notices.notice_publish(
+        actor=actor, program=NOTICE_PROGRAM, org=campaign.org, title=title, subjects=subjects
+    )
+    campaign.result_notice = notice
+    campaign.save(update_fields=["result_notice"])
+    audit_record(
+        actor=actor,
+        action="appraisal.results_publish",
+        org=campaign.org,
+        obj=campaign,
+        after={"notice": notice.pk, "entries": len(subjects), "until": notice.ends_on},
+    )
+    return notice
+
+
+def on_notice_entry(entry: NoticeEntry, decision: str) -> None:
+    """The review app's word on a result notice entry (R6). When the notice closes, the
+    results become final if no objection against any entry was sustained; a sustained one
+    leaves them unconfirmed, and the campaign's page shows it to the staff."""
+    if decision != Decision.CONFIRM:
+        return
+    campaign = (
+        Campaign.objects.select_for_update(of=("self",))
+        .select_related("org")
+        .filter(result_notice_id=entry.notice_id, results_confirmed_at__isnull=True)
+        .first()
+    )
+    if campaign is None:  # confirmed at an earlier entry of the same notice
+        return
+    if NoticeEntry.objects.filter(notice_id=entry.notice_id, withdrawn=True).exists():
+        return
+    campaign.results_confirmed_at = timezone.now()
+    campaign.save(update_fields=["results_confirmed_at"])
+    audit_record(
+        actor=None,
+        action="appraisal.results_confirm",
+        org=campaign.org,
+        obj=campaign,
+        after={"notice": entry.notice_id},
+    )

@@ -1,11 +1,13 @@
 """The staff side of an appraisal: campaigns, a new one, the campaign's page (nominations to
 check, candidates with their three counts, R20), nominating a worker with a photo, and the
 fraud review (R22): flags with their evidence, voided or cleared with a reason; a candidate
-zeroed or disqualified with a reason."""
+zeroed or disqualified with a reason. After the jury: the final ranking and its public
+notice (R6), with the objections the notice's staff sustained."""
 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -27,6 +29,7 @@ from gonghui.core.permissions import Perm
 from gonghui.core.scoping import actor_can, grants_for, org_scope_q
 from gonghui.core.uploads import photo_reencode
 from gonghui.orgs.models import Membership, MembershipState
+from gonghui.review.models import Objection
 
 
 @login_required
@@ -122,8 +125,32 @@ def manage(request: HttpRequest, pk: int) -> HttpResponse:
         if manage_
         else [],
         "reason_form": ReasonForm(),
+        **(_result_notice(actor, campaign) if manage_ else {}),
     }
     return render(request, "appraisal/manage.html", context)
+
+
+def _result_notice(actor: User, campaign: Campaign) -> dict[str, Any]:
+    """The result notice as the campaign's staff follow it: its state, the objections still
+    to answer, and the sustained ones, which keep the results from being final (R6)."""
+    notice = campaign.result_notice
+    if notice is None:
+        return {"notice": None}
+    objections = list(
+        Objection.objects.filter(notice=notice).select_related("entry").order_by("created_at", "pk")
+    )
+    sustained = [o for o in objections if o.sustained]
+    return {
+        "notice": notice,
+        "notice_period_over": notice.ends_on < timezone.localdate(),
+        "notice_unanswered": sum(1 for o in objections if o.answered_at is None),
+        "notice_objections": len(objections),
+        "notice_sustained": sustained,
+        "notice_withdrawn": {
+            int(o.entry.subject_id) for o in sustained if o.entry and o.entry.subject_id
+        },
+        "notice_answerer": actor_can(actor, Perm.CASE_REVIEW, notice.org),
+    }
 
 
 @login_required
@@ -345,5 +372,20 @@ def results_compute(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             _("The final ranking is computed: %(n)s recognised.")
             % {"n": sum(1 for r in rows if r.recognised)},
+        )
+    return redirect("appraisal:manage", pk=campaign.pk)
+
+
+@login_required
+@require_POST
+def results_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request_user(request)
+    campaign = selectors.campaign_get_for(actor, pk)
+    notice = run_step(request, lambda: results.results_publish(actor=actor, campaign=campaign))
+    if notice is not None:
+        messages.success(
+            request,
+            _("The result notice is published; objections may be raised until %(end)s.")
+            % {"end": notice.ends_on.isoformat()},
         )
     return redirect("appraisal:manage", pk=campaign.pk)

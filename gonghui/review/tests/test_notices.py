@@ -137,7 +137,7 @@ def test_r06_sustained_objection_sends_the_case_back(
         answer="查实重复资助，退回",
         sustained=True,
     )
-    case = ReviewCase.objects.get(pk=entry.case_id)
+    case = ReviewCase.objects.get(notice_entries=entry)
     assert (case.state, case.reason) == (CaseState.SENT_BACK, "查实重复资助，退回")
     _at(monkeypatch, dt.date(2026, 10, 12))
     notices.notice_close(notice_id=notice.pk)
