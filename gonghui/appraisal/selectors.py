@@ -4,6 +4,7 @@ as the campaign shows them (live, as of last midnight, or hidden), and the flags
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, QuerySet
 from django.http import Http404
@@ -13,6 +14,7 @@ from gonghui.appraisal.models import Campaign, Candidate, CandidateState, CountD
 from gonghui.appraisal.services import voting
 from gonghui.core.permissions import Perm
 from gonghui.core.scoping import Actor, actor_can, org_line_q
+from gonghui.review.models import Objection
 
 
 def campaigns_for(actor: Actor) -> QuerySet[Campaign]:
@@ -92,3 +94,26 @@ def candidate_public(campaign: Campaign, number: int) -> Candidate:
     if candidate is None:
         raise Http404
     return candidate
+
+
+def result_notice(actor: Actor, campaign: Campaign) -> dict[str, Any]:
+    """The result notice as the campaign's staff follow it: its state, the objections still
+    to answer, and the sustained ones, which keep the results from being final (R6)."""
+    notice = campaign.result_notice
+    if notice is None:
+        return {"notice": None}
+    objections = list(
+        Objection.objects.filter(notice=notice).select_related("entry").order_by("created_at", "pk")
+    )
+    sustained = [o for o in objections if o.sustained]
+    return {
+        "notice": notice,
+        "notice_period_over": notice.ends_on < timezone.localdate(),
+        "notice_unanswered": sum(1 for o in objections if o.answered_at is None),
+        "notice_objections": len(objections),
+        "notice_sustained": sustained,
+        "notice_withdrawn": {
+            int(o.entry.subject_id) for o in sustained if o.entry and o.entry.subject_id
+        },
+        "notice_answerer": actor_can(actor, Perm.CASE_REVIEW, notice.org),
+    }

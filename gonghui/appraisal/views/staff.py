@@ -7,7 +7,6 @@ notice (R6), with the objections the notice's staff sustained."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -29,7 +28,6 @@ from gonghui.core.permissions import Perm
 from gonghui.core.scoping import actor_can, grants_for, org_scope_q
 from gonghui.core.uploads import photo_reencode
 from gonghui.orgs.models import Membership, MembershipState
-from gonghui.review.models import Objection
 
 
 @login_required
@@ -125,32 +123,9 @@ def manage(request: HttpRequest, pk: int) -> HttpResponse:
         if manage_
         else [],
         "reason_form": ReasonForm(),
-        **(_result_notice(actor, campaign) if manage_ else {}),
+        **(selectors.result_notice(actor, campaign) if manage_ else {}),
     }
     return render(request, "appraisal/manage.html", context)
-
-
-def _result_notice(actor: User, campaign: Campaign) -> dict[str, Any]:
-    """The result notice as the campaign's staff follow it: its state, the objections still
-    to answer, and the sustained ones, which keep the results from being final (R6)."""
-    notice = campaign.result_notice
-    if notice is None:
-        return {"notice": None}
-    objections = list(
-        Objection.objects.filter(notice=notice).select_related("entry").order_by("created_at", "pk")
-    )
-    sustained = [o for o in objections if o.sustained]
-    return {
-        "notice": notice,
-        "notice_period_over": notice.ends_on < timezone.localdate(),
-        "notice_unanswered": sum(1 for o in objections if o.answered_at is None),
-        "notice_objections": len(objections),
-        "notice_sustained": sustained,
-        "notice_withdrawn": {
-            int(o.entry.subject_id) for o in sustained if o.entry and o.entry.subject_id
-        },
-        "notice_answerer": actor_can(actor, Perm.CASE_REVIEW, notice.org),
-    }
 
 
 @login_required
