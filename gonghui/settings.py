@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "gonghui.aid",
     "gonghui.competitions",
     "gonghui.appraisal",
+    "gonghui.innovation",
+    "gonghui.proposals",
 ]
 
 MIDDLEWARE = [

@@ -23,6 +23,8 @@ urlpatterns = [
     path("aid/", include("gonghui.aid.urls")),
     path("", include("gonghui.competitions.urls")),
     path("", include("gonghui.scoring.urls")),
+    path("innovation/", include("gonghui.innovation.urls")),
+    path("proposals/", include("gonghui.proposals.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -100,6 +100,194 @@ WORKER = rule(404, courier_worker=200)
 COURIER_CASE = rule(404, city_admin=200, donghu_staff=200, courier_worker=200)
 
 Args = Callable[[World], dict[str, object]]
+
+
+# --- innovation: studios and the alliance (R15) ---
+def _studio_world(world: World) -> World:
+    """Built on first use: the city's alliance, a city-level studio at the 东湖 factory named
+    through review and notice, the city's annual review, a squad and the factory HR's request."""
+    if "studio" not in world:
+        from gonghui.innovation.services import alliance as alliances
+        from gonghui.innovation.services import studios
+        from gonghui.innovation.tests import factories_studios as f
+
+        people = {u.username: u for u in User.objects.all()}
+        orgs = {o.code: o for o in Org.objects.all()}
+        f.alliance(people, orgs)
+        world["studio"] = f.named(people, orgs, "矩阵工作室")
+        world["review_round"] = studios.review_round_open(
+            actor=people["city_admin"], org=orgs["HH"], year=2026
+        )
+        world["squad"] = f.squad(people, orgs)
+        world["service_request"] = alliances.request_open(
+            actor=people["employer_hr"], org=orgs[f.FACTORY], kind="patent", description="专利"
+        )
+    return world
+
+
+def studio(world: World) -> dict[str, object]:
+    return {"pk": _studio_world(world)["studio"].pk}  # type: ignore[attr-defined]
+
+
+def review_round(world: World) -> dict[str, object]:
+    return {"pk": _studio_world(world)["review_round"].pk}  # type: ignore[attr-defined]
+
+
+def review_outcome(world: World) -> dict[str, object]:
+    return {**review_round(world), "studio_pk": _studio_world(world)["studio"].pk}  # type: ignore[attr-defined]
+
+
+def service_request(world: World) -> dict[str, object]:
+    return {"pk": _studio_world(world)["service_request"].pk}  # type: ignore[attr-defined]
+
+
+def squad(world: World) -> dict[str, object]:
+    return {"pk": _studio_world(world)["squad"].pk}  # type: ignore[attr-defined]
+
+
+INNOVATION_MANAGERS = rule(404, city_admin=200, donghu_staff=200, xishan_staff=200)
+INNOVATION_MATRIX: dict[str, tuple[Args, dict[str, int]]] = {
+    "innovation:studios": (no_args, rule(200)),
+    # the figures of the subtrees one runs innovation at (federation staff)
+    "innovation:figures": (
+        no_args,
+        rule(404, anonymous=302, city_admin=200, donghu_staff=200, xishan_staff=200),
+    ),
+    "innovation:studio_new": (no_args, STAFF),
+    "innovation:studio": (studio, DONGHU_MEMBER),
+    "innovation:studio_approve": (studio, POST_ONLY),
+    "innovation:studio_publish": (studio, POST_ONLY),
+    "innovation:project_add": (studio, POST_ONLY),
+    "innovation:subsidy_add": (studio, POST_ONLY),
+    "innovation:studio_join": (studio, POST_ONLY),
+    "innovation:review_rounds": (no_args, INNOVATION_MANAGERS),
+    "innovation:review_round": (review_round, CITY),
+    "innovation:review_outcome": (review_outcome, POST_ONLY),
+    "innovation:alliance": (no_args, rule(200)),
+    "innovation:seat_decide": (nowhere_int, POST_ONLY),
+    "innovation:squad_close": (squad, POST_ONLY),
+    "innovation:help": (no_args, rule(200)),
+    "innovation:requests": (no_args, INNOVATION_MANAGERS),
+    "innovation:request": (service_request, DONGHU_MEMBER),
+    "innovation:request_assign": (service_request, POST_ONLY),
+    "innovation:request_start": (service_request, POST_ONLY),
+    "innovation:request_close": (service_request, POST_ONLY),
+}
+# Empty POSTs: an invalid project re-renders the studio page; joining (the city studio is a
+# member already) and closing without an outcome are refused with a message.
+INNOVATION_POST_MATRIX: dict[str, tuple[Args, dict[str, int]]] = {
+    "innovation:project_add": (studio, DONGHU_MEMBER),
+    "innovation:studio_join": (
+        studio,
+        rule(404, city_admin=302, donghu_staff=302, factory_chair=302),
+    ),
+    "innovation:request_close": (service_request, rule(404, city_admin=302, donghu_staff=302)),
+    "innovation:review_outcome": (review_outcome, rule(404, city_admin=302)),
+    "innovation:squad_close": (squad, rule(404, city_admin=302)),
+    "innovation:seat_decide": (nowhere_int, rule(404)),
+}
+
+
+# --- innovation: pairings, five-small results (R14) and the exhibition ---
+def _results_world(world: World) -> World:
+    """Built on first use: 东湖's pairing of the factory (state-owned) and a courier firm, the
+    city's open five-small round with a factory result not yet pledged, and 东湖's exhibition."""
+    if "pairing" not in world:
+        from gonghui.innovation.services import exhibition, pairings
+        from gonghui.innovation.tests import factories_results as f
+
+        people = {u.username: u for u in User.objects.all()}
+        orgs = {o.code: o for o in Org.objects.all()}
+        factory, station = orgs["HH-DH-JD1-001"], orgs["HH-DH-KD-001"]
+        world["pairing"] = pairings.pairing_create(
+            actor=people["donghu_staff"],
+            org=orgs["HH-DH"],
+            state_enterprise=f.enterprise(factory, "矩阵国企", "state"),
+            private_enterprise=f.enterprise(station, "矩阵民企", "private"),
+            signed_on=dt.date(2026, 3, 1),
+            areas="共建",
+        )
+        round_ = f.five_small_round(people["city_admin"], orgs["HH"])
+        world["five_small_round"] = round_
+        world["five_small_result"] = f.result(
+            people["factory_chair"], round_, [f.worker(factory, "矩阵创新")]
+        )
+        world["exhibition"] = exhibition.exhibition_create(
+            actor=people["donghu_staff"],
+            org=orgs["HH-DH"],
+            title="矩阵成果展",
+            venue="东湖",
+            starts_on=dt.date(2026, 12, 1),
+            ends_on=dt.date(2026, 12, 9),
+            capacity=50,
+        )
+    return world
+
+
+def pairing(world: World) -> dict[str, object]:
+    return {"pk": _results_world(world)["pairing"].pk}  # type: ignore[attr-defined]
+
+
+def five_small_round(world: World) -> dict[str, object]:
+    return {"pk": _results_world(world)["five_small_round"].pk}  # type: ignore[attr-defined]
+
+
+def five_small_result(world: World) -> dict[str, object]:
+    return {"pk": _results_world(world)["five_small_result"].pk}  # type: ignore[attr-defined]
+
+
+def exhibition(world: World) -> dict[str, object]:
+    return {"pk": _results_world(world)["exhibition"].pk}  # type: ignore[attr-defined]
+
+
+RESULTS_MATRIX: dict[str, tuple[Args, dict[str, int]]] = {
+    "innovation:pairings": (no_args, rule(200, courier_worker=404)),
+    "innovation:pairing_new": (no_args, INNOVATION_MANAGERS),
+    "innovation:pairing": (pairing, DONGHU_MEMBER),  # the factory's union is a side
+    "innovation:pairing_plan_add": (pairing, POST_ONLY),
+    "innovation:pairing_plan_done": (lambda w: {**pairing(w), "item_pk": 2**40}, POST_ONLY),
+    "innovation:pairing_activity_add": (pairing, POST_ONLY),
+    "innovation:pairing_outcome_add": (pairing, POST_ONLY),
+    "innovation:five_small": (no_args, rule(200)),
+    "innovation:five_small_round_new": (no_args, INNOVATION_MANAGERS),
+    "innovation:five_small_round": (five_small_round, rule(200)),
+    "innovation:five_small_submit": (five_small_round, rule(200)),
+    "innovation:five_small_judging_open": (five_small_round, POST_ONLY),
+    "innovation:five_small_award": (five_small_round, POST_ONLY),
+    "innovation:five_small_result": (five_small_result, DONGHU_MEMBER),
+    "innovation:five_small_pledge": (five_small_result, POST_ONLY),
+    "innovation:five_small_attach": (five_small_result, POST_ONLY),
+    "innovation:five_small_patent": (five_small_result, POST_ONLY),
+    "innovation:five_small_value": (five_small_result, POST_ONLY),
+    "innovation:five_small_attachment": (nowhere_int, rule(404)),
+    "innovation:exhibitions": (no_args, rule(200)),
+    "innovation:exhibition_new": (no_args, INNOVATION_MANAGERS),
+    "innovation:exhibition": (exhibition, rule(200, xishan_staff=404)),
+    "innovation:exhibition_result_add": (exhibition, POST_ONLY),
+    "innovation:exhibition_slot_add": (exhibition, POST_ONLY),
+    "innovation:exhibition_book": (exhibition, POST_ONLY),
+    "innovation:exhibition_public": (exhibition, rule(200, anonymous=200)),
+}
+# Empty POSTs: the city's staff get the refusal as a message (the result is not pledged, the
+# round is not being judged); an empty form re-renders for those who may use it.
+RESULTS_POST_MATRIX: dict[str, tuple[Args, dict[str, int]]] = {
+    "innovation:five_small_judging_open": (five_small_round, rule(404, city_admin=302)),
+    "innovation:five_small_award": (five_small_round, rule(404, city_admin=302)),
+    "innovation:five_small_pledge": (
+        five_small_result,
+        rule(404, city_admin=400, donghu_staff=400, factory_chair=400),
+    ),
+    "innovation:five_small_value": (
+        five_small_result,
+        rule(404, city_admin=400, donghu_staff=400, factory_chair=400),
+    ),
+    "innovation:pairing_plan_add": (pairing, rule(404, city_admin=400, donghu_staff=400)),
+    "innovation:exhibition_slot_add": (exhibition, rule(404, city_admin=400, donghu_staff=400)),
+    "innovation:exhibition_book": (
+        exhibition,
+        rule(404, city_admin=400, donghu_staff=400, factory_chair=400),
+    ),
+}
 # url name → (its arguments, what a GET answers each persona)
 MATRIX: dict[str, tuple[Args, dict[str, int]]] = {
     "core:home": (no_args, rule(200)),
@@ -227,7 +415,23 @@ MATRIX: dict[str, tuple[Args, dict[str, int]]] = {
     "scoring:lock": (nowhere_int, POST_ONLY),
     "scoring:sheet_save": (lambda w: {"pk": 2**40, "entry_pk": 2**40}, POST_ONLY),
     "scoring:entry_time": (lambda w: {"pk": 2**40, "entry_pk": 2**40}, POST_ONLY),
+    # --- proposals (R13): the courier's own proposal at his 东湖 station ---
+    "proposals:list": (no_args, rule(200, courier_worker=302)),  # a worker's list is "mine"
+    "proposals:submit": (no_args, rule(200)),
+    "proposals:mine": (no_args, rule(200)),
+    "proposals:detail": (lambda w: {"pk": w["proposal"].pk}, COURIER_CASE),  # type: ignore[attr-defined]
+    "proposals:act": (lambda w: {"pk": w["proposal"].pk}, POST_ONLY),  # type: ignore[attr-defined]
+    "proposals:evidence": (lambda w: {"pk": w["proposal"].pk}, rule(404)),  # type: ignore[attr-defined]  # not assessed
+    "proposals:attachment": (nowhere_int, rule(404)),
+    "proposals:rounds": (no_args, rule(200, courier_worker=404)),
+    "proposals:round": (nowhere_int, rule(404)),
+    "proposals:batches": (no_args, rule(200, courier_worker=404)),
+    "proposals:batch": (nowhere_int, rule(404)),
+    "proposals:batch_xlsx": (nowhere_int, rule(404)),
+    "proposals:figures": (no_args, rule(200, courier_worker=404)),
     "set_language": (no_args, rule(302, anonymous=302)),
+    **INNOVATION_MATRIX,
+    **RESULTS_MATRIX,
 }
 # POST-only URLs: what a POST with no data answers (302 back with a message when allowed).
 POST_MATRIX: dict[str, tuple[Args, dict[str, int]]] = {
@@ -261,6 +465,8 @@ POST_MATRIX: dict[str, tuple[Args, dict[str, int]]] = {
     "competitions:enter_self": (contest, rule(404, courier_worker=302)),
     "competitions:appeal_file": (contest, rule(302, xishan_staff=404)),
     "scoring:lock": (nowhere_int, rule(404)),
+    # --- proposals (POST): with no action chosen the page comes back with the message ---
+    "proposals:act": (lambda w: {"pk": w["proposal"].pk}, COURIER_CASE),  # type: ignore[attr-defined]
     # --- appraisal (POST): without htmx a vote or like goes back to the candidate page ---
     "appraisal:vote": (candidate, rule(302, anonymous=302)),
     "appraisal:like": (candidate, rule(302, anonymous=302)),
@@ -271,6 +477,8 @@ POST_MATRIX: dict[str, tuple[Args, dict[str, int]]] = {
         appraisal,
         rule(404, anonymous=302, city_admin=302, donghu_staff=302),
     ),
+    **INNOVATION_POST_MATRIX,
+    **RESULTS_POST_MATRIX,
 }
 API_RULES: dict[str, dict[str, int]] = {
     "/api/v1/me": rule(200, anonymous=401),
@@ -339,7 +547,17 @@ def world(orgs: dict[str, Org], personas: dict[str, User]) -> World:
         **_aid_world(orgs, personas),
         "contest": _contest(orgs, personas),
         **_appraisal(orgs, personas),
+        "proposal": _proposal(personas),
     }
+
+
+def _proposal(personas: dict[str, User]) -> object:
+    """The courier's proposal (his membership comes from _aid_world)."""
+    from gonghui.orgs.models import Person
+    from gonghui.proposals.tests.factories import submitted
+
+    courier = Person.objects.get(user=personas["courier_worker"])
+    return submitted(personas["courier_worker"], courier)
 
 
 def _appraisal(orgs: dict[str, Org], personas: dict[str, User]) -> World:

@@ -30,6 +30,8 @@ NAV: tuple[NavItem, ...] = (
     NavItem(_("My student aid"), "aid:mine", Perm.AID_APPLY),
     NavItem(_("Hardship files"), "aid:files", Perm.HARDSHIP_MANAGE),
     NavItem(_("Contests"), "competitions:contests", Perm.CONTEST_VIEW),
+    NavItem(_("Innovation"), "innovation:studios", Perm.INNOVATION_VIEW),
+    NavItem(_("Proposals"), "proposals:list", Perm.PROPOSAL_SUBMIT),
     NavItem(_("Appraisals"), "appraisal:campaigns", Perm.APPRAISAL_MANAGE),
     NavItem(_("Judging"), "scoring:mine", Perm.SCORE_ENTER),
     NavItem(_("Working-day calendar"), "core:calendar", Perm.CALENDAR_VIEW),

@@ -148,13 +148,14 @@ def case_approve(*, actor: User, case: ReviewCase, reason: str = "") -> ReviewCa
     if case.level_index + 1 < len(case.chain):
         _advance(case, case.level_index + 1)
     else:
-        case.state = CaseState.APPROVED
+        notice = program_for(case.program).public_notice
+        case.state = CaseState.APPROVED if notice else CaseState.CONFIRMED
         case.reviewing_org = None
         case.due = None
     case.save()
     program_tell(case, Decision.APPROVE)
     record_step(case, actor, org, Decision.APPROVE, reason.strip())
-    if case.state == CaseState.APPROVED:
+    if case.state in (CaseState.APPROVED, CaseState.CONFIRMED):
         notify(
             recipient=case.opener,
             subject=_("Approved: %(title)s") % {"title": case.title},

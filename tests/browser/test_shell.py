@@ -43,6 +43,8 @@ def test_city_admin_logs_in_and_sees_the_admin_menu(desk: Visit, personas: dict[
         "金秋助学",
         "困难职工档案",
         "劳动竞赛",
+        "劳模创新",
+        "合理化建议",
         "评选投票",
         "工作日历",
         "审计日志",
@@ -61,7 +63,14 @@ def test_worker_sees_home_membership_and_aid_on_a_phone(
     phone.check()
     phone.page.get_by_role("button", name="显示菜单").click()
     phone.page.locator("#main-nav.show").wait_for()
-    assert _menu(phone) == ["首页", "我的会籍", "我的助学申请", "劳动竞赛"]
+    assert _menu(phone) == [
+        "首页",
+        "我的会籍",
+        "我的助学申请",
+        "劳动竞赛",
+        "劳模创新",
+        "合理化建议",
+    ]
     phone.screenshot("home-worker-phone")
     phone.goto("/audit/")
     assert phone.page.get_by_role("heading", name="页面不存在").is_visible()

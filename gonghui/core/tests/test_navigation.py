@@ -26,6 +26,8 @@ def test_city_admin_sees_audit_and_calendar(client_for) -> None:  # type: ignore
         "金秋助学",
         "困难职工档案",
         "劳动竞赛",
+        "劳模创新",
+        "合理化建议",
         "评选投票",
         "工作日历",
         "审计日志",
@@ -43,22 +45,34 @@ def test_district_staff_sees_calendar_but_not_audit(client_for) -> None:  # type
         "金秋助学",
         "困难职工档案",
         "劳动竞赛",
+        "劳模创新",
+        "合理化建议",
         "评选投票",
         "工作日历",
     ]
 
 
 def test_worker_sees_home_and_own_membership(client_for) -> None:  # type: ignore[no-untyped-def]
-    assert _menu(client_for("courier_worker")) == ["首页", "我的会籍", "我的助学申请", "劳动竞赛"]
+    assert _menu(client_for("courier_worker")) == [
+        "首页",
+        "我的会籍",
+        "我的助学申请",
+        "劳动竞赛",
+        "劳模创新",
+        "合理化建议",
+    ]
 
 
 def test_a_judge_sees_contests_and_judging(client_for) -> None:  # type: ignore[no-untyped-def]
     assert _menu(client_for("judge")) == ["首页", "劳动竞赛", "评审评分"]
 
 
-@pytest.mark.parametrize("username", ["bank_officer", "employer_hr"])
-def test_non_staff_see_home_only(client_for, username: str) -> None:  # type: ignore[no-untyped-def]
-    assert _menu(client_for(username)) == ["首页"]
+def test_non_staff_see_home_only(client_for) -> None:  # type: ignore[no-untyped-def]
+    assert _menu(client_for("bank_officer")) == ["首页"]
+
+
+def test_employer_hr_sees_innovation_to_ask_the_alliance(client_for) -> None:  # type: ignore[no-untyped-def]
+    assert _menu(client_for("employer_hr")) == ["首页", "劳模创新"]
 
 
 def test_english_is_selectable(client_for) -> None:  # type: ignore[no-untyped-def]
@@ -74,6 +88,8 @@ def test_english_is_selectable(client_for) -> None:  # type: ignore[no-untyped-d
         "Student aid",
         "Hardship files",
         "Contests",
+        "Innovation",
+        "Proposals",
         "Appraisals",
         "Working-day calendar",
         "Audit log",

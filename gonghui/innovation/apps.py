@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InnovationConfig(AppConfig):
+    name = "gonghui.innovation"
+    label = "innovation"
+    verbose_name = _("Innovation with model workers")
+
+    def ready(self) -> None:
+        from gonghui.innovation import programs
+
+        programs.register_all()
