@@ -32,8 +32,8 @@ from gonghui.core.models import Org, OrgKind, User
 from gonghui.core.permissions import Perm
 from gonghui.core.scoping import actor_can
 from gonghui.core.services import audit_record
-from gonghui.orgs.models import Enterprise, MembershipState, Person, Sex
-from gonghui.orgs.selectors import standing_membership
+from gonghui.orgs.models import MembershipState, Person, Sex
+from gonghui.orgs.selectors import enterprise_names, standing_membership
 from gonghui.scoring import engine
 from gonghui.scoring import services as scoring
 from gonghui.scoring.models import Panel
@@ -491,15 +491,6 @@ def panel_subject_url(panel: Panel) -> str:
 def panel_employers(panel: Panel) -> list[tuple[str, str]]:
     """The employers of the contest's entrants, by name: a judge working for one of them is
     recused from its entrants (R18)."""
-    keys = {
-        key
-        for keys in panel.entries.values_list("employer_keys", flat=True)
-        for key in keys
-        if key.isdigit()
-    }
-    return [
-        (str(pk), name)
-        for pk, name in Enterprise.objects.filter(pk__in=[int(k) for k in keys])
-        .order_by("name")
-        .values_list("pk", "name")
-    ]
+    return enterprise_names(
+        key for keys in panel.entries.values_list("employer_keys", flat=True) for key in keys
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
@@ -31,3 +32,16 @@ def run_step(request: HttpRequest, step: Callable[[], T]) -> T | None:
         return None
     except PermissionDenied as exc:
         raise Http404 from exc
+
+
+def form_step(form: forms.Form, step: Callable[[], object]) -> bool:
+    """Runs one service call behind a form: its refusal becomes the form's error, shown with
+    what was typed (False, nothing written); a forbidden call is a 404."""
+    try:
+        step()
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return False
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    return True

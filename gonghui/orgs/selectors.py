@@ -15,6 +15,7 @@ from gonghui.core.personal_data import lookup_hash
 from gonghui.core.scoping import Actor, actor_can, grants_for, org_scope_q, orgs_for
 from gonghui.orgs.models import (
     CURRENT_STATES,
+    Enterprise,
     Membership,
     MembershipCount,
     MembershipState,
@@ -224,3 +225,15 @@ def joinable_unions() -> QuerySet[Org]:
 def skill_grade_history(*, person: Person) -> QuerySet[SkillGradeChange]:
     """The person's skill-grade promotions, oldest first (the member page's ladder, R19)."""
     return SkillGradeChange.objects.filter(person=person).order_by("at", "pk")
+
+
+def enterprise_names(keys: Iterable[str]) -> list[tuple[str, str]]:
+    """Enterprises by name for keys holding their ids (a scoring panel's employer keys, R18),
+    sorted by name; other keys are left out."""
+    ids = {int(k) for k in keys if k.isdigit()}
+    return [
+        (str(pk), name)
+        for pk, name in Enterprise.objects.filter(pk__in=ids)
+        .order_by("name")
+        .values_list("pk", "name")
+    ]

@@ -27,8 +27,8 @@ from gonghui.innovation.models import (
     FiveSmallRound,
     RoundState,
 )
-from gonghui.orgs.models import CURRENT_STATES, Enterprise, Person
-from gonghui.orgs.selectors import standing_membership
+from gonghui.orgs.models import CURRENT_STATES, Person
+from gonghui.orgs.selectors import enterprise_names, standing_membership
 from gonghui.scoring import engine
 from gonghui.scoring import services as scoring
 from gonghui.scoring.models import Panel, PanelState, Result
@@ -394,15 +394,6 @@ def panel_subject_url(panel: Panel) -> str:
 def panel_employers(panel: Panel) -> list[tuple[str, str]]:
     """The employers of the results' authors, by name: a judge working for one is recused
     from its results (R18)."""
-    keys = {
-        key
-        for keys in panel.entries.values_list("employer_keys", flat=True)
-        for key in keys
-        if key.isdigit()
-    }
-    return [
-        (str(pk), name)
-        for pk, name in Enterprise.objects.filter(pk__in=[int(k) for k in keys])
-        .order_by("name")
-        .values_list("pk", "name")
-    ]
+    return enterprise_names(
+        key for keys in panel.entries.values_list("employer_keys", flat=True) for key in keys
+    )

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gonghui.core.http import request_user
+from gonghui.core.http import form_step, request_user
 from gonghui.core.permissions import Perm
 from gonghui.core.scoping import actor_can
 from gonghui.innovation import selectors_results as selectors
@@ -107,17 +107,6 @@ def exhibition_page(request: HttpRequest, pk: int) -> HttpResponse:
     return _page(request, selectors.exhibition_get_for(request_user(request), pk))
 
 
-def _run(form: forms.Form, step: Any) -> bool:
-    try:
-        step()
-    except ValidationError as exc:
-        form.add_error(None, exc)
-        return False
-    except PermissionDenied as exc:
-        raise Http404 from exc
-    return True
-
-
 @login_required
 @require_POST
 def exhibition_result_add(request: HttpRequest, pk: int) -> HttpResponse:
@@ -128,7 +117,7 @@ def exhibition_result_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = ExhibitItemForm(
         request.POST, candidates=selectors.exhibition_candidates(actor, exhibition)
     )
-    if form.is_valid() and _run(
+    if form.is_valid() and form_step(
         form,
         lambda: services.exhibition_result_add(
             actor=actor, exhibition=exhibition, result=form.cleaned_data["result"]
@@ -147,7 +136,7 @@ def exhibition_slot_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not actor_can(actor, Perm.INNOVATION_MANAGE, exhibition.org):
         raise Http404
     form = SlotForm(request.POST)
-    if form.is_valid() and _run(
+    if form.is_valid() and form_step(
         form,
         lambda: services.visit_slot_add(
             actor=actor,
@@ -174,7 +163,7 @@ def exhibition_book(request: HttpRequest, pk: int) -> HttpResponse:
         slots=exhibition.slots.filter(starts_at__gt=timezone.now()),
         units=units,
     )
-    if form.is_valid() and _run(
+    if form.is_valid() and form_step(
         form,
         lambda: services.visit_book(
             actor=actor,

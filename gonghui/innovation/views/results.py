@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gonghui.core.http import request_user, run_step
+from gonghui.core.http import form_step, request_user, run_step
 from gonghui.core.models import Org
 from gonghui.core.permissions import Perm
 from gonghui.core.scoping import actor_can
@@ -232,17 +232,6 @@ def result_page(request: HttpRequest, pk: int) -> HttpResponse:
     return _result_page(request, selectors.result_get_for(request_user(request), pk))
 
 
-def _form_step(form: forms.Form, step: Any) -> bool:
-    try:
-        step()
-    except ValidationError as exc:
-        form.add_error(None, exc)
-        return False
-    except PermissionDenied as exc:
-        raise Http404 from exc
-    return True
-
-
 @login_required
 @require_POST
 def result_pledge(request: HttpRequest, pk: int) -> HttpResponse:
@@ -251,7 +240,7 @@ def result_pledge(request: HttpRequest, pk: int) -> HttpResponse:
     if not services.is_unit_staff(actor, result.unit):
         raise Http404
     form = PledgeForm(request.POST)
-    if form.is_valid() and _form_step(
+    if form.is_valid() and form_step(
         form, lambda: services.result_pledge(actor=actor, result=result)
     ):
         messages.success(request, _("The unit's pledge is recorded."))
@@ -267,7 +256,7 @@ def result_attach(request: HttpRequest, pk: int) -> HttpResponse:
     if not records.can_edit(actor, result):
         raise Http404
     form = AttachmentForm(request.POST, request.FILES)
-    if form.is_valid() and _form_step(
+    if form.is_valid() and form_step(
         form,
         lambda: records.result_attachment_add(
             actor=actor, result=result, upload=form.cleaned_data["attachment"]
@@ -286,7 +275,7 @@ def result_patent(request: HttpRequest, pk: int) -> HttpResponse:
     if not records.may_record(actor, result):
         raise Http404
     form = PatentForm(request.POST)
-    if form.is_valid() and _form_step(
+    if form.is_valid() and form_step(
         form,
         lambda: records.result_patent_add(
             actor=actor,
@@ -309,7 +298,7 @@ def result_value(request: HttpRequest, pk: int) -> HttpResponse:
     if not records.may_record(actor, result):
         raise Http404
     form = ValueForm(request.POST)
-    if form.is_valid() and _form_step(
+    if form.is_valid() and form_step(
         form,
         lambda: records.result_value_record(
             actor=actor,
