@@ -172,6 +172,11 @@ INNOVATION_MATRIX: dict[str, tuple[Args, dict[str, int]]] = {
     "innovation:request_assign": (service_request, POST_ONLY),
     "innovation:request_start": (service_request, POST_ONLY),
     "innovation:request_close": (service_request, POST_ONLY),
+    "innovation:titles": (no_args, INNOVATION_MANAGERS),
+    "innovation:subsidy_rates": (no_args, INNOVATION_MANAGERS),
+    "innovation:team_add": (studio, DONGHU_MEMBER),  # the host union and staff above it
+    "innovation:advisor_new": (no_args, CITY),  # the alliance is the city's
+    "innovation:squad_new": (no_args, CITY),
 }
 # Empty POSTs: an invalid project re-renders the studio page; joining (the city studio is a
 # member already) and closing without an outcome are refused with a message.
@@ -419,6 +424,8 @@ MATRIX: dict[str, tuple[Args, dict[str, int]]] = {
     "proposals:list": (no_args, rule(200, courier_worker=302)),  # a worker's list is "mine"
     "proposals:submit": (no_args, rule(200)),
     "proposals:mine": (no_args, rule(200)),
+    "proposals:submit_for": (no_args, rule(200, courier_worker=404)),  # case.open holders
+    "proposals:tiers": (no_args, rule(200, courier_worker=404)),  # a chair sees, read-only
     "proposals:detail": (lambda w: {"pk": w["proposal"].pk}, COURIER_CASE),  # type: ignore[attr-defined]
     "proposals:act": (lambda w: {"pk": w["proposal"].pk}, POST_ONLY),  # type: ignore[attr-defined]
     "proposals:evidence": (lambda w: {"pk": w["proposal"].pk}, rule(404)),  # type: ignore[attr-defined]  # not assessed

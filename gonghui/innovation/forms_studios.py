@@ -3,15 +3,20 @@ services' (R15), whose refusals come back as messages."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.models import Org
+from gonghui.core.personal_data import lookup_hash
 from gonghui.innovation.models import (
+    AdvisorField,
     ProjectKind,
     RequestKind,
     RequestState,
@@ -20,8 +25,10 @@ from gonghui.innovation.models import (
     StudioLevel,
     StudioState,
     SubsidyKind,
+    TitleKind,
+    TitleLevel,
 )
-from gonghui.orgs.models import Person
+from gonghui.orgs.models import CURRENT_STATES, Person
 
 
 def _any(choices: Sequence[tuple[str, object]]) -> list[tuple[str, object]]:
@@ -121,4 +128,115 @@ class SeatForm(forms.Form):
             ("core", _("Accept as core member")),
             ("refuse", _("Refuse")),
         ]
+    )
+
+
+# --- Staff pages: titles, team, advisors, squads and subsidy rates (R15) ----------------------
+
+ID_LIKE = re.compile(r"^\d{17}[\dXx]$")
+
+
+def member_find(unions: QuerySet[Org], text: str) -> Person:
+    """The current member of one of `unions` named by `text`: an ID number, or a name that
+    only one of them carries. The message says which, so the user can try again."""
+    text = text.strip()
+    people = Person.objects.filter(
+        memberships__org__in=unions, memberships__state__in=CURRENT_STATES
+    ).distinct()
+    if ID_LIKE.match(text):
+        found = list(people.filter(id_hash=lookup_hash(text.upper()))[:2])
+        if not found:
+            raise forms.ValidationError(
+                _("No current member of this union has that ID number."), code="missing"
+            )
+        return found[0]
+    found = list(people.filter(name=text).order_by("pk")[:2])
+    if not found:
+        raise forms.ValidationError(
+            _("%(name)s is not a current member of this union.") % {"name": text}, code="missing"
+        )
+    if len(found) > 1:
+        raise forms.ValidationError(
+            _("Several members are named %(name)s: give the ID number instead.") % {"name": text},
+            code="ambiguous",
+        )
+    return found[0]
+
+
+def _person_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Member's name or ID number"),
+        max_length=40,
+        help_text=_("A name that several members share needs the ID number."),
+    )
+
+
+class _MemberPickForm(forms.Form):
+    """A person picked among the current members of the unions the page allows; after
+    cleaning, `picked` is that Person."""
+
+    def __init__(self, *args: Any, unions: QuerySet[Org], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.unions = unions
+        self.picked: Person | None = None
+
+    def clean_person(self) -> str:
+        text: str = self.cleaned_data["person"]
+        union = self.cleaned_data.get("union") if "union" in self.fields else None
+        self.picked = member_find(
+            self.unions.filter(pk=union.pk) if union is not None else self.unions, text
+        )
+        return text
+
+
+class TitleForm(_MemberPickForm):
+    union = forms.ModelChoiceField(label=_("Union"), queryset=Org.objects.none())
+    person = _person_field()
+    kind = forms.ChoiceField(label=_("Honour"), choices=TitleKind.choices)
+    level = forms.ChoiceField(label=_("Level"), choices=TitleLevel.choices)
+    year = forms.IntegerField(label=_("Year awarded"), min_value=1950, max_value=2100)
+
+    def __init__(self, *args: Any, unions: QuerySet[Org], **kwargs: Any) -> None:
+        super().__init__(*args, unions=unions, **kwargs)
+        union_field: Any = self.fields["union"]
+        union_field.queryset = unions
+
+    def clean_year(self) -> int:
+        year: int = self.cleaned_data["year"]
+        if year > _this_year():
+            raise forms.ValidationError(_("A title is recorded once it is awarded."))
+        return year
+
+
+class TeamMemberForm(_MemberPickForm):
+    person = _person_field()
+    role = forms.CharField(label=_("Role in the team"), max_length=40, required=False)
+
+
+class AdvisorForm(_MemberPickForm):
+    person = _person_field()
+    field = forms.ChoiceField(label=_("Field"), choices=AdvisorField.choices)
+    note = forms.CharField(
+        label=_("Title and work"),
+        max_length=200,
+        required=False,
+        help_text=_("For example: senior engineer, patent attorney at a firm."),
+    )
+
+
+class SquadForm(forms.Form):
+    name = forms.CharField(label=_("Squad name"), max_length=80)
+    speciality = forms.CharField(label=_("Speciality"), max_length=80)
+    leader = forms.CharField(label=_("Squad leader"), max_length=40, required=False)
+
+
+class SubsidyRateForm(forms.Form):
+    org = forms.ModelChoiceField(label=_("Set by"), queryset=Org.objects.none())
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, initial=_this_year)
+    kind = forms.ChoiceField(label=_("Kind"), choices=SubsidyKind.choices)
+    amount = forms.DecimalField(
+        label=_("Amount (yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
     )

@@ -29,6 +29,7 @@ from gonghui.innovation.models import (
     StudioReview,
     StudioState,
     Subsidy,
+    Title,
 )
 
 MAX_PK = 2**63 - 1
@@ -267,4 +268,13 @@ def studio_figures(actor: Actor, org: Org, year: int) -> StudioFigures:
         requests_closed=requests.filter(state=RequestState.CLOSED).count(),
         subsidies_total=yuan(money["s"] or 0),
         value_created=yuan(value["s"] or 0),
+    )
+
+
+def titles_for(actor: Actor) -> QuerySet[Title]:
+    """Titles recorded by unions of the actor's innovation subtree, newest first."""
+    return (
+        Title.objects.filter(org_scope_q(actor, Perm.INNOVATION_MANAGE))
+        .select_related("person", "org")
+        .order_by("-year", "person__name", "pk")
     )

@@ -5,6 +5,7 @@ from gonghui.innovation.views import exhibition as exhibition_views
 from gonghui.innovation.views import figures as figure_views
 from gonghui.innovation.views import pairings as pairing_views
 from gonghui.innovation.views import results as result_views
+from gonghui.innovation.views import studio_admin as studio_admin_views
 from gonghui.innovation.views import studios as studio_views
 
 app_name = "innovation"
@@ -23,6 +24,9 @@ urlpatterns += [
     path("studios/<int:pk>/projects/", studio_views.project_add, name="project_add"),
     path("studios/<int:pk>/subsidy/", studio_views.subsidy_add, name="subsidy_add"),
     path("studios/<int:pk>/join/", studio_views.studio_join, name="studio_join"),
+    path("studios/<int:pk>/team/", studio_admin_views.team_add, name="team_add"),
+    path("titles/", studio_admin_views.titles, name="titles"),
+    path("subsidy-rates/", studio_admin_views.subsidy_rates, name="subsidy_rates"),
     path("reviews/", studio_views.review_rounds, name="review_rounds"),
     path("reviews/<int:pk>/", studio_views.review_round_page, name="review_round"),
     path(
@@ -33,6 +37,8 @@ urlpatterns += [
     path("alliance/", alliance_views.alliance_page, name="alliance"),
     path("alliance/seats/<int:pk>/", alliance_views.seat_decide, name="seat_decide"),
     path("alliance/squads/<int:pk>/close/", alliance_views.squad_close, name="squad_close"),
+    path("alliance/advisors/new/", studio_admin_views.advisor_new, name="advisor_new"),
+    path("alliance/squads/new/", studio_admin_views.squad_new, name="squad_new"),
     path("help/", alliance_views.help_page, name="help"),
     path("requests/", alliance_views.request_queue, name="requests"),
     path("requests/<int:pk>/", alliance_views.request_page, name="request"),

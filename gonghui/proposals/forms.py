@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gonghui.core.models import Org
-from gonghui.orgs.models import CURRENT_STATES, Person
+from gonghui.core.models import Org, User
+from gonghui.core.money import yuan
+from gonghui.core.permissions import Perm
+from gonghui.core.personal_data import lookup_hash
+from gonghui.core.scoping import org_scope_q
+from gonghui.orgs.models import CURRENT_STATES, Membership, Person
+from gonghui.orgs.selectors import ID_LIKE
 from gonghui.proposals.models import BenefitKind, Field, Outcome, Stage
-from gonghui.proposals.services.lifecycle import ProposalData
+from gonghui.proposals.services.lifecycle import ProposalData, current_union
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -63,6 +71,9 @@ class ProposalForm(forms.Form):
         help_text=_("Photos or drawings: PDF, PNG or JPEG, up to 5 files of 5 MB."),
     )
 
+    not_member = _("%(name)s is not a member of your union.")
+    several = _("Several members of your union are named %(name)s; ask your union to add them.")
+
     def __init__(self, *args: Any, union: Org | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.union = union
@@ -73,6 +84,7 @@ class ProposalForm(forms.Form):
         names = [n.strip() for n in re.split(r"[,，、;；\s]+", text) if n.strip()]
         self.people = []
         errors = []
+        union = self.union.name if self.union else ""
         for name in dict.fromkeys(names):
             found = list(
                 Person.objects.filter(
@@ -82,15 +94,9 @@ class ProposalForm(forms.Form):
                 )[:2]
             )
             if not found:
-                errors.append(_("%(name)s is not a member of your union.") % {"name": name})
+                errors.append(self.not_member % {"name": name, "union": union})
             elif len(found) > 1:
-                errors.append(
-                    _(
-                        "Several members of your union are named %(name)s; "
-                        "ask your union to add them."
-                    )
-                    % {"name": name}
-                )
+                errors.append(self.several % {"name": name, "union": union})
             else:
                 self.people.append(found[0])
         if errors:
@@ -106,6 +112,114 @@ class ProposalForm(forms.Form):
             expected_benefit=d["expected_benefit"],
             field=d["field"],
         )
+
+
+class StaffProposalForm(ProposalForm):
+    """The same proposal, filed by union staff for a worker: the lead proposer is found among
+    the current members of the unions the actor serves, by name or resident ID number."""
+
+    lead = forms.CharField(
+        label=_("Lead proposer"),
+        max_length=40,
+        help_text=_(
+            "The worker's name, or the resident ID number when several members share the name."
+        ),
+    )
+    field_order = ["lead"]
+    not_member = _("%(name)s is not a member of %(union)s.")
+    several = _("Several members of %(union)s are named %(name)s; add them one at a time.")
+
+    def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        self.lead_person: Person | None = None
+        self.fields["co_proposers"].help_text = _(
+            "Names of members of the lead proposer's union, separated by commas."
+        )
+        self.fields["suggestion"].label = _("The suggestion")
+
+    def clean_lead(self) -> str:
+        text: str = self.cleaned_data["lead"].strip()
+        rows = Membership.objects.filter(
+            org_scope_q(self.actor, Perm.CASE_OPEN), state__in=CURRENT_STATES
+        )
+        if ID_LIKE.match(text):
+            rows = rows.filter(person__id_hash=lookup_hash(text))
+        else:
+            rows = rows.filter(person__name=text)
+        found = list(Person.objects.filter(pk__in=rows.values("person_id")).order_by("pk")[:2])
+        if not found:
+            raise forms.ValidationError(
+                _("%(name)s is not a current member of a union you serve.") % {"name": text}
+            )
+        if len(found) > 1:
+            raise forms.ValidationError(
+                _("Several members are named %(name)s; enter the resident ID number instead.")
+                % {"name": text}
+            )
+        self.lead_person = found[0]
+        self.union = current_union(found[0])
+        return text
+
+    def clean_co_proposers(self) -> str:
+        if self.union is None:  # the lead was not found: that message is enough
+            text: str = self.cleaned_data.get("co_proposers", "")
+            return text
+        return super().clean_co_proposers()
+
+
+MAX_TIERS = 20
+
+
+@dataclass
+class TierRow:
+    min_value: str
+    amount: str
+
+
+class TierTableForm:
+    """A reward table as typed: rows of (assessed value from, reward) in yuan. Blank rows are
+    dropped and ticked ones removed; a row must have both amounts, as numbers. The rules of a
+    table (a tier from 0, distinct thresholds, rewards above 0) are the service's."""
+
+    def __init__(self, data: QueryDict | None = None, rows: list[TierRow] | None = None) -> None:
+        self.errors: list[str] = []
+        self.pairs: list[tuple[Decimal, Decimal]] = []
+        if data is None:
+            self.rows = rows or []
+            return
+        values = data.getlist("min_value")[:MAX_TIERS]
+        amounts = data.getlist("amount")[:MAX_TIERS]
+        removed = set(data.getlist("remove"))
+        self.rows = []
+        for n, (value, amount) in enumerate(zip(values, amounts, strict=False), start=1):
+            value, amount = value.strip()[:20], amount.strip()[:20]
+            if str(n) in removed or not (value or amount):
+                continue
+            self.rows.append(TierRow(value, amount))
+        if len(data.getlist("min_value")) > MAX_TIERS:
+            self.errors.append(_("At most %(n)d tiers.") % {"n": MAX_TIERS})
+
+    def blank_row(self) -> None:
+        if len(self.rows) < MAX_TIERS:
+            self.rows.append(TierRow("", ""))
+
+    def is_valid(self) -> bool:
+        for n, row in enumerate(self.rows, start=1):
+            if not (row.min_value and row.amount):
+                self.errors.append(
+                    _("Row %(n)d: enter both the assessed value and the reward.") % {"n": n}
+                )
+                continue
+            try:
+                self.pairs.append((yuan(row.min_value), yuan(row.amount)))
+            except ValueError:
+                self.errors.append(
+                    _("Row %(n)d: enter amounts in yuan, such as 10000 or 200.50.") % {"n": n}
+                )
+        if not self.rows:
+            self.errors.append(str(_("Enter at least one tier.")))
+        return not self.errors
 
 
 def _years() -> list[tuple[str, object]]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.urls import path
 
-from gonghui.proposals import views
+from gonghui.proposals.views import proposals as views
+from gonghui.proposals.views import staff
 
 app_name = "proposals"
 
@@ -12,6 +13,8 @@ urlpatterns = [
     path("", views.staff_list, name="list"),
     path("new/", views.submit, name="submit"),
     path("mine/", views.mine, name="mine"),
+    path("new/for-worker/", staff.submit_for, name="submit_for"),
+    path("tiers/", staff.tiers, name="tiers"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/act/", views.act, name="act"),
     path("<int:pk>/evidence/", views.evidence, name="evidence"),

@@ -14,9 +14,17 @@ from django.utils import timezone
 
 from gonghui.core.demo.city import DEMO_PASSWORD
 from gonghui.core.models import Org, User
-from gonghui.innovation.models import RequestState, ServiceRequest, StudioReview
+from gonghui.innovation.models import (
+    RequestState,
+    ServiceRequest,
+    Squad,
+    StudioMember,
+    StudioReview,
+    Title,
+)
 from gonghui.innovation.services import studios as services
 from gonghui.innovation.tests import factories_studios as f
+from gonghui.orgs.tests.factories import member
 from gonghui.scoring import services as scoring
 from tests.browser.conftest import Visit
 
@@ -125,3 +133,54 @@ def test_r15_firm_gets_patent_help_and_a_studio_must_fix_by_a_deadline(
     phone.goto(f"/innovation/studios/{studio.pk}/")
     assert "补报本年度创新成果" in phone.page.get_by_test_id("reviews").inner_text()
     phone.screenshot("studio-detail-phone")
+
+
+def test_r15_staff_record_a_title_form_a_squad_and_grow_a_team(
+    personas: dict[str, User], orgs: dict[str, Org], phone: Visit, desk: Visit
+) -> None:
+    """The staff pages: on a phone, the city records a member's craftsman title and forms a
+    squad from the alliance page; at a desk, the factory's chair adds a team member to its
+    studio (a stranger's name is refused first, with what was typed kept)."""
+    f.alliance(personas, orgs)
+    studio = f.proposed(personas, orgs, "精密数控创新工作室")
+    craftsman = member(orgs[f.FACTORY], "褚工匠").person
+
+    phone.login("city_admin", DEMO_PASSWORD)
+    phone.goto("/innovation/titles/")
+    form = phone.page.get_by_test_id("title-form")
+    form.locator("select[name=union]").select_option(str(orgs[f.FACTORY].pk))
+    form.locator("input[name=person]").fill("褚工匠")
+    form.locator("select[name=kind]").select_option("craftsman")
+    form.locator("select[name=level]").select_option("city")
+    form.locator("input[name=year]").fill("2024")
+    phone.screenshot("innovation-titles-phone")
+    form.locator("button[type=submit]").click()
+    phone.check()
+    assert Title.objects.filter(person=craftsman, year=2024).exists()
+    assert "褚工匠" in phone.page.get_by_test_id("titles").inner_text()
+
+    phone.goto("/innovation/alliance/")
+    squad_form = phone.page.get_by_test_id("squad-add")
+    phone.page.locator("details:has([data-testid=squad-add]) > summary").click()
+    squad_form.locator("input[name=name]").fill("数控维修服务队")
+    squad_form.locator("input[name=speciality]").fill("数控维修")
+    squad_form.locator("button[type=submit]").click()
+    phone.check()
+    assert "数控维修服务队" in phone.page.get_by_test_id("squads").inner_text()
+    assert Squad.objects.filter(name="数控维修服务队").exists()
+
+    member(orgs[f.FACTORY], "卫技师")
+    desk.login("factory_chair", DEMO_PASSWORD)
+    desk.goto(f"/innovation/studios/{studio.pk}/team/")
+    team = desk.page.get_by_test_id("team-form")
+    team.locator("input[name=person]").fill("无此人")
+    team.locator("input[name=role]").fill("技术骨干")
+    team.locator("button[type=submit]").click()
+    desk.check()
+    assert desk.page.locator("input[name=role]").input_value() == "技术骨干"
+    desk.page.locator("input[name=person]").fill("卫技师")
+    desk.screenshot("innovation-team-desk")
+    desk.page.get_by_test_id("team-form").locator("button[type=submit]").click()
+    desk.check()
+    assert "卫技师" in desk.page.get_by_test_id("team").inner_text()
+    assert StudioMember.objects.get(studio=studio, person__name="卫技师").role == "技术骨干"

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gonghui.core.http import request_user
+from gonghui.core.http import request_user, run_step
 from gonghui.core.models import User
 from gonghui.core.pagination import CappedPaginator
 from gonghui.core.permissions import Perm
@@ -85,7 +85,8 @@ def mine(request: HttpRequest) -> HttpResponse:
     actor = request_user(request)
     require(actor, Perm.PROPOSAL_SUBMIT)
     rows = selectors.proposals_mine(actor=actor)[:200]
-    return render(request, "proposals/mine.html", {"rows": rows})
+    context = {"rows": rows, "can_file_for": actor_can(actor, Perm.CASE_OPEN)}
+    return render(request, "proposals/mine.html", context)
 
 
 # --- Staff lists ---------------------------------------------------------------------------
@@ -206,15 +207,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _run(request: HttpRequest, step: Callable[[], object]) -> bool:
-    try:
-        step()
-    except ValidationError as exc:
-        for text in exc.messages:
-            messages.error(request, text)
-        return False
-    except PermissionDenied as exc:
-        raise Http404 from exc
-    return True
+    """Whether the step went through (core.http.run_step: a refusal becomes messages)."""
+    return run_step(request, lambda: step() or True) is not None
 
 
 @login_required
