@@ -22,7 +22,8 @@ from gonghui.innovation.models import (
     PatentKind,
     VisitSlot,
 )
-from gonghui.orgs.models import CURRENT_STATES, Enterprise, Ownership, Person
+from gonghui.orgs.models import Enterprise, Ownership, Person
+from gonghui.orgs.selectors import current_members_matching
 from gonghui.scoring import engine
 
 TIERS = (
@@ -174,13 +175,7 @@ class ResultForm(forms.Form):
         for name in (n.strip() for n in typed.split(",")):
             if not name or any(p.name == name for p in people):
                 continue
-            found = list(
-                Person.objects.filter(
-                    memberships__org=unit,
-                    memberships__state__in=CURRENT_STATES,
-                    name=name,
-                ).distinct()[:2]
-            )
+            found = current_members_matching(Q(org=unit), name)
             if len(found) != 1:
                 self.add_error(
                     "authors",

@@ -3,18 +3,16 @@ services' (R15), whose refusals come back as messages."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.models import Org
-from gonghui.core.personal_data import lookup_hash
 from gonghui.innovation.models import (
     AdvisorField,
     ProjectKind,
@@ -28,7 +26,8 @@ from gonghui.innovation.models import (
     TitleKind,
     TitleLevel,
 )
-from gonghui.orgs.models import CURRENT_STATES, Person
+from gonghui.orgs.models import Person
+from gonghui.orgs.selectors import ID_LIKE, current_members_matching
 
 
 def _any(choices: Sequence[tuple[str, object]]) -> list[tuple[str, object]]:
@@ -133,24 +132,16 @@ class SeatForm(forms.Form):
 
 # --- Staff pages: titles, team, advisors, squads and subsidy rates (R15) ----------------------
 
-ID_LIKE = re.compile(r"^\d{17}[\dXx]$")
-
 
 def member_find(unions: QuerySet[Org], text: str) -> Person:
     """The current member of one of `unions` named by `text`: an ID number, or a name that
     only one of them carries. The message says which, so the user can try again."""
     text = text.strip()
-    people = Person.objects.filter(
-        memberships__org__in=unions, memberships__state__in=CURRENT_STATES
-    ).distinct()
-    if ID_LIKE.match(text):
-        found = list(people.filter(id_hash=lookup_hash(text.upper()))[:2])
-        if not found:
-            raise forms.ValidationError(
-                _("No current member of this union has that ID number."), code="missing"
-            )
-        return found[0]
-    found = list(people.filter(name=text).order_by("pk")[:2])
+    found = current_members_matching(Q(org__in=unions), text)
+    if not found and ID_LIKE.match(text):
+        raise forms.ValidationError(
+            _("No current member of this union has that ID number."), code="missing"
+        )
     if not found:
         raise forms.ValidationError(
             _("%(name)s is not a current member of this union.") % {"name": text}, code="missing"

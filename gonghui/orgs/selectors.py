@@ -237,3 +237,16 @@ def enterprise_names(keys: Iterable[str]) -> list[tuple[str, str]]:
         .order_by("name")
         .values_list("pk", "name")
     ]
+
+
+def current_members_matching(scope: Q, text: str, *, limit: int = 2) -> list[Person]:
+    """Current members of the unions in `scope` (a filter on Membership) that `text` names:
+    an ID number (through its lookup hash), else an exact name. Up to `limit`, so that a
+    caller can tell one from several; each caller words its own message."""
+    text = text.strip()
+    rows = Membership.objects.filter(scope, state__in=CURRENT_STATES)
+    if ID_LIKE.match(text):
+        rows = rows.filter(person__id_hash=lookup_hash(text.upper()))
+    else:
+        rows = rows.filter(person__name=text)
+    return list(Person.objects.filter(pk__in=rows.values("person_id")).order_by("pk")[:limit])

@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Q
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,10 +17,9 @@ from django.utils.translation import gettext_lazy as _
 from gonghui.core.models import Org, User
 from gonghui.core.money import yuan
 from gonghui.core.permissions import Perm
-from gonghui.core.personal_data import lookup_hash
 from gonghui.core.scoping import org_scope_q
-from gonghui.orgs.models import CURRENT_STATES, Membership, Person
-from gonghui.orgs.selectors import ID_LIKE
+from gonghui.orgs.models import Person
+from gonghui.orgs.selectors import current_members_matching
 from gonghui.proposals.models import BenefitKind, Field, Outcome, Stage
 from gonghui.proposals.services.lifecycle import ProposalData, current_union
 
@@ -86,13 +86,7 @@ class ProposalForm(forms.Form):
         errors = []
         union = self.union.name if self.union else ""
         for name in dict.fromkeys(names):
-            found = list(
-                Person.objects.filter(
-                    name=name,
-                    memberships__org=self.union,
-                    memberships__state__in=CURRENT_STATES,
-                )[:2]
-            )
+            found = current_members_matching(Q(org=self.union), name)
             if not found:
                 errors.append(self.not_member % {"name": name, "union": union})
             elif len(found) > 1:
@@ -140,14 +134,7 @@ class StaffProposalForm(ProposalForm):
 
     def clean_lead(self) -> str:
         text: str = self.cleaned_data["lead"].strip()
-        rows = Membership.objects.filter(
-            org_scope_q(self.actor, Perm.CASE_OPEN), state__in=CURRENT_STATES
-        )
-        if ID_LIKE.match(text):
-            rows = rows.filter(person__id_hash=lookup_hash(text))
-        else:
-            rows = rows.filter(person__name=text)
-        found = list(Person.objects.filter(pk__in=rows.values("person_id")).order_by("pk")[:2])
+        found = current_members_matching(org_scope_q(self.actor, Perm.CASE_OPEN), text)
         if not found:
             raise forms.ValidationError(
                 _("%(name)s is not a current member of a union you serve.") % {"name": text}
